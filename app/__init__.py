@@ -1,0 +1,104 @@
+"""Fieldclock's Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import Flask, request
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import load_config
+from app.errors import envelope, register_error_handlers
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from app.extensions import api, db, jwt, migrate
+
+JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class ErrorSchema(ma.Schema):
+    """The error envelope of API.md, as documented in the OpenAPI spec."""
+
+    code = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    status = ma.fields.String(metadata={"description": "HTTP status phrase"})
+    message = ma.fields.String(metadata={"description": "A sentence for people"})
+    error = ma.fields.String(metadata={"description": "Machine code, e.g. VALIDATION_ERROR"})
+    errors = ma.fields.Dict(metadata={"description": "Field name → messages"})
+    details = ma.fields.Dict()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy own BEGIN so SAVEPOINT and rollback behave (pysqlite's own handling does not).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def _install_sqlite_hooks() -> None:
+    if not event.contains(sa.engine.Engine, "connect", _sqlite_pragmas):
+        event.listen(sa.engine.Engine, "connect", _sqlite_pragmas)
+        event.listen(sa.engine.Engine, "begin", _sqlite_begin)
+
+
+def _require_json_body() -> Any:
+    """A body that is not JSON is a 415, not a confusing 422 about missing fields."""
+    if request.method in JSON_METHODS and (request.content_length or 0) > 0 \
+            and not request.is_json:
+        return envelope(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
+    return None
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests use it)."""
+    from app.blueprints.audit.routes import blp as audit_blp
+    from app.blueprints.auth.routes import blp as auth_blp
+    from app.blueprints.departments.routes import blp as departments_blp
+    from app.blueprints.employees.routes import blp as employees_blp
+    from app.blueprints.health.routes import blp as health_blp
+    from app.blueprints.users.routes import blp as users_blp
+    from app.cli import register_commands
+    from app.security import init_security
+    from app.services import audit
+
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config(config))
+    app.config["API_SPEC_OPTIONS"] = {
+        "components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Field time tracking: punches, approvals, overtime, payroll."},
+    }
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if app.config.get("PROXY_FIX_HOPS"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_HOPS"]))  # type: ignore[method-assign]
+
+    _install_sqlite_hooks()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    jwt.init_app(app)
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app)
+    for blp in (health_blp, auth_blp, users_blp, employees_blp, departments_blp, audit_blp):
+        api.register_blueprint(blp)
+
+    audit.install(FlaskSession)
+    init_security(app)
+    app.before_request(_require_json_body)
+    register_error_handlers(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP layer: one package per domain with `routes.py` (thin views) and `schemas.py`."""

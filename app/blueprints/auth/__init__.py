@@ -1,0 +1,1 @@
+"""Registration, login, token refresh and logout."""

@@ -1,0 +1,1 @@
+"""Departments: the first resource served by the generic resource layer."""

@@ -1,0 +1,52 @@
+"""`/healthz` (the process answers) and `/readyz` (the database and Redis answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import jsonify
+
+from app.blueprints.common import Blueprint
+from app.extensions import db, get_redis
+
+blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
+
+
+@blp.route("/healthz")
+@blp.doc(security=[])
+def healthz() -> Any:
+    """The process is up."""
+    return jsonify(status="ok")
+
+
+def _check_database() -> str:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # any failure means "not ready"; the reason is shown
+        db.session.rollback()
+        return f"down: {type(exc).__name__}"
+
+
+def _check_redis() -> str:
+    try:
+        get_redis().ping()
+        return "ok"
+    except Exception as exc:
+        return f"down: {type(exc).__name__}"
+
+
+@blp.route("/readyz")
+@blp.doc(security=[])
+def readyz() -> Any:
+    """The database and Redis answer; 503 names what is down."""
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    ready = all(v == "ok" for v in checks.values())
+    if ready:
+        return jsonify(checks), 200
+    down = ", ".join(k for k, v in checks.items() if v != "ok")
+    return jsonify({
+        "code": 503, "status": "Service Unavailable", "message": f"Not ready: {down} down.",
+        "error": "SERVICE_UNAVAILABLE", "errors": {}, "details": checks, **checks,
+    }), 503

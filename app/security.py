@@ -1,0 +1,131 @@
+"""Who is calling: JWT callbacks, the permission table and the one helper every view uses."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Flask, g, request
+from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
+
+from app.errors import Forbidden, envelope
+from app.extensions import db, jwt
+from app.models import User
+from app.services import audit
+from app.services.auth import session_is_revoked
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ALL_ROLES = frozenset({"owner", "admin", "manager", "payroll", "employee"})
+ADMINS = frozenset({"owner", "admin"})
+
+# permission → roles holding it. Row-level limits (a manager's reports, an employee's own
+# rows) are applied by the services on top of this.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "self": ALL_ROLES,
+    "users:read": ADMINS,
+    "users:write": ADMINS,
+    "employees:read": ALL_ROLES,
+    "employees:write": ADMINS | {"manager"},
+    "departments:read": ALL_ROLES,
+    "departments:write": ADMINS,
+    "audit:read": ADMINS,
+    "organization:write": ADMINS,
+}
+
+
+def has_permission(user: User, permission: str) -> bool:
+    return user.role in PERMISSIONS[permission]
+
+
+def requires(permission: str, *, refresh: bool = False) -> Callable[[F], F]:
+    """Authenticate the bearer token, then check that the caller's role holds `permission`."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            verify_jwt_in_request(refresh=refresh)
+            actor = current_actor()
+            if not has_permission(actor, permission):
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        wrapper._fieldclock_permission = permission  # type: ignore[attr-defined]
+        return cast(F, wrapper)
+
+    return decorator
+
+
+def current_actor() -> User:
+    return cast(User, current_user)
+
+
+def current_session_id() -> str:
+    return str(get_jwt()["sid"])
+
+
+def _set_audit_context(user: User | None) -> None:
+    audit.set_context(
+        audit.AuditContext(
+            user_id=user.id if user else None,
+            user_email=user.email if user else None,
+            session_id=str(g.get("jwt_sid")) if g.get("jwt_sid") else None,
+            ip_address=request.remote_addr,
+            user_agent=(request.user_agent.string or None),
+            request_path=request.path[:500],
+            http_method=request.method,
+            source="api",
+        )
+    )
+
+
+def init_security(app: Flask) -> None:
+    app.before_request(lambda: _set_audit_context(None))
+
+    @jwt.user_lookup_loader
+    def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
+        try:
+            user = db.session.get(User, uuid.UUID(payload["sub"]))
+        except (ValueError, KeyError):
+            return None
+        if user is None or user.deleted_at is not None or user.status != "active":
+            return None
+        g.jwt_sid = payload.get("sid")
+        _set_audit_context(user)
+        return user
+
+    @jwt.token_in_blocklist_loader
+    def is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        return session_is_revoked(payload.get("sid"))
+
+    @jwt.unauthorized_loader
+    def missing_token(reason: str) -> Any:
+        return envelope(401, "UNAUTHORIZED", "A bearer token is required.")
+
+    @jwt.invalid_token_loader
+    def invalid_token(reason: str) -> Any:
+        return envelope(401, "UNAUTHORIZED", "The token is not valid.")
+
+    @jwt.expired_token_loader
+    def expired_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
+        return envelope(401, "TOKEN_EXPIRED", "The token has expired; refresh it.")
+
+    @jwt.revoked_token_loader
+    def revoked_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
+        return envelope(401, "TOKEN_REVOKED", "This token has been revoked; log in again.")
+
+    @jwt.needs_fresh_token_loader
+    def needs_fresh(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
+        return envelope(401, "UNAUTHORIZED", "A fresh login is required.")
+
+    @jwt.user_lookup_error_loader
+    def unknown_user(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
+        return envelope(401, "UNAUTHORIZED", "The account behind this token is not active.")
+
+    @jwt.token_verification_failed_loader
+    def failed(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
+        return envelope(401, "UNAUTHORIZED", "The token is not valid.")

@@ -1,0 +1,48 @@
+"""Password hashing (argon2id through argon2-cffi) and the password rule."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+from app.errors import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _hasher() -> PasswordHasher:
+    hasher = current_app.extensions.get("fieldclock_hasher")
+    if hasher is None:
+        hasher = PasswordHasher(
+            time_cost=current_app.config["ARGON2_TIME_COST"],
+            memory_cost=current_app.config["ARGON2_MEMORY_COST"],
+        )
+        current_app.extensions["fieldclock_hasher"] = hasher
+    return hasher
+
+
+def check_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+            code="WEAK_PASSWORD",
+            errors={field: [f"Shorter than {MIN_PASSWORD_LENGTH} characters."]},
+        )
+
+
+def hash_password(password: str) -> str:
+    check_strength(password)
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when the password matches; a missing hash still costs one hash, against timing probes."""
+    hasher = _hasher()
+    if password_hash is None:
+        hasher.hash(password)
+        return False
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,97 @@
+"""User accounts inside an organization: who may grant which role, password changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.errors import Conflict, Forbidden
+from app.extensions import db
+from app.models import User
+from app.services.auth import email_taken, normalise_email, revoke_all_sessions
+from app.services.passwords import hash_password
+from app.services.tenancy import scoped
+
+
+def assignable_roles(actor: User) -> frozenset[str]:
+    """Owners grant any role, admins any but owner, managers only `employee`."""
+    if actor.role == "owner":
+        return frozenset({"owner", "admin", "manager", "payroll", "employee"})
+    if actor.role == "admin":
+        return frozenset({"admin", "manager", "payroll", "employee"})
+    if actor.role == "manager":
+        return frozenset({"employee"})
+    return frozenset()
+
+
+def _check_role_grant(actor: User, role: str) -> None:
+    if role not in assignable_roles(actor):
+        raise Forbidden(f"You cannot give the role {role!r}.", code="ROLE_NOT_ASSIGNABLE")
+
+
+def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[tuple[User]]:
+    stmt = scoped(User, actor)
+    for field in ("role", "status"):
+        if field in filters:
+            stmt = stmt.where(getattr(User, field) == filters[field])
+    if q := filters.get("q"):
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.email).like(like),
+                                 sa.func.lower(User.first_name + " " + User.last_name).like(like)))
+    return stmt.order_by(User.last_name, User.first_name, User.id)
+
+
+def create_user(actor: User, data: dict[str, Any]) -> User:
+    role = data.get("role", "employee")
+    _check_role_grant(actor, role)
+    if email_taken(data["email"]):
+        raise Conflict("An account with this e-mail already exists.", errors={"email": ["Taken."]})
+    user = User(
+        organization_id=actor.organization_id,
+        workspace_id=actor.workspace_id,
+        email=normalise_email(data["email"]),
+        password_hash=hash_password(data["password"]),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        phone=data.get("phone"),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _live_owner_count(organization_id: Any) -> int:
+    stmt = sa.select(sa.func.count()).where(
+        User.organization_id == organization_id, User.role == "owner",
+        User.status == "active", User.deleted_at.is_(None),
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
+    if user.role == "owner" and actor.role != "owner":
+        raise Forbidden("Only an owner can change an owner's account.")
+    if "role" in data and data["role"] != user.role:
+        _check_role_grant(actor, data["role"])
+    demoted = user.role == "owner" and (
+        data.get("role", "owner") != "owner" or data.get("status", "active") != "active"
+    )
+    if demoted and _live_owner_count(user.organization_id) <= 1:
+        raise Conflict("An organization keeps at least one active owner.", code="LAST_OWNER")
+    if "email" in data and normalise_email(data["email"]) != user.email:
+        if email_taken(data["email"]):
+            raise Conflict("An account with this e-mail already exists.",
+                           errors={"email": ["Taken."]})
+        user.email = normalise_email(data["email"])
+    for field in ("first_name", "last_name", "phone", "role", "status"):
+        if field in data:
+            setattr(user, field, data[field])
+    if "password" in data:
+        user.password_hash = hash_password(data["password"])
+        revoke_all_sessions(user, "password_changed")
+    if data.get("status", "active") != "active":
+        revoke_all_sessions(user, "deactivated")
+    db.session.flush()
+    return user
