@@ -1,0 +1,135 @@
+"""Hours and pay rounding: half-up at the cent, exact seconds, never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from payroll_exports import EmployeeTotals, compute_pay, hours, pay_line, round_half_up
+from payroll_exports.money import format_amount, format_rate
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0, "0.00"),
+        (17, "0.00"),  # 0.004722 h
+        (18, "0.01"),  # exactly 0.005 h: half-up, not down
+        (90, "0.03"),  # exactly 0.025 h: half-even would give 0.02
+        (5400, "1.50"),
+        (149400, "41.50"),
+        (7201, "2.00"),
+    ],
+)
+def test_hours_round_half_up_to_two_places(seconds: int, expected: str) -> None:
+    result = hours(seconds)
+    assert str(result) == expected
+    assert isinstance(result, Decimal)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "rate", "multiplier", "expected"),
+    [
+        (1800, "25.50", "1.5", "19.13"),  # 19.125: half-even would give 19.12
+        (5400, "25.50", "1.5", "57.38"),  # 57.375
+        (3600, "10.005", "1", "10.01"),  # float(10.005) is 10.00499… and would round to 10.00
+        (1, "18.00", "1", "0.01"),  # 0.005 exactly
+        (1, "17.99", "1", "0.00"),  # 0.004997…
+        (144000, "25.50", "1", "1020.00"),
+        (0, "99.99", "2.0", "0.00"),
+    ],
+)
+def test_pay_line_rounds_half_up_to_the_cent(
+    seconds: int, rate: str, multiplier: str, expected: str
+) -> None:
+    assert str(pay_line(seconds, Decimal(rate), Decimal(multiplier))) == expected
+
+
+def test_pay_uses_exact_seconds_not_the_rounded_hours() -> None:
+    # 100 s is 0.0277… h, shown as 0.03; 0.03 x 36.00 would be 1.08, the exact pay is 1.00.
+    assert hours(100) == Decimal("0.03")
+    assert pay_line(100, Decimal("36.00")) == Decimal("1.00")
+
+
+def test_compute_pay_gross_is_sum_of_rounded_lines() -> None:
+    row = EmployeeTotals(
+        employee_number="1",
+        first_name="A",
+        last_name="B",
+        hourly_rate=Decimal("25.50"),
+        regular_seconds=1800,  # 12.75
+        overtime_seconds=1800,  # 19.125 → 19.13
+        double_time_seconds=1,  # 0.01416… → 0.01
+    )
+    pay = compute_pay(row)
+    assert (pay.regular_pay, pay.overtime_pay, pay.double_time_pay) == (
+        Decimal("12.75"),
+        Decimal("19.13"),
+        Decimal("0.01"),
+    )
+    # The unrounded sum 31.889… would round to 31.89; the file must add up instead.
+    assert pay.gross_pay == Decimal("31.89")
+    assert pay.has_hours
+
+
+def test_custom_multipliers_are_used() -> None:
+    row = EmployeeTotals(
+        employee_number="1",
+        first_name="A",
+        last_name="B",
+        hourly_rate=Decimal("20.00"),
+        overtime_seconds=3600,
+        double_time_seconds=3600,
+        overtime_multiplier=Decimal("1.75"),
+        double_time_multiplier=Decimal("3"),
+    )
+    pay = compute_pay(row)
+    assert (pay.overtime_pay, pay.double_time_pay) == (Decimal("35.00"), Decimal("60.00"))
+
+
+def test_round_half_up_negative_and_huge_values_are_exact() -> None:
+    assert str(round_half_up(Fraction(-5, 1000), 2)) == "-0.01"
+    assert str(round_half_up(Fraction(-4, 1000), 2)) == "0.00"
+    huge = Fraction(10**40 + 5, 1000)  # beyond the 28-digit default decimal context
+    assert str(round_half_up(huge, 2)) == "1" + "0" * 37 + ".01"  # 10**37 + 0.005
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("25.5", "25.50"),
+        ("25", "25.00"),
+        ("15.125", "15.125"),
+        ("15.1250", "15.125"),
+        ("1E+2", "100.00"),
+    ],
+)
+def test_format_rate_keeps_sub_cent_digits(rate: str, expected: str) -> None:
+    assert format_rate(Decimal(rate)) == expected
+
+
+def test_format_amount_never_uses_exponent() -> None:
+    assert format_amount(Decimal("0")) == "0.00"
+    assert format_amount(Decimal("1E+3")) == "1000.00"
+
+
+@given(
+    seconds=st.integers(min_value=0, max_value=400 * 3600),
+    rate_cents=st.integers(min_value=0, max_value=100_000),
+    rate_extra=st.integers(min_value=0, max_value=99),
+    multiplier=st.sampled_from(["1", "1.5", "2.0", "1.25"]),
+)
+def test_pay_line_matches_high_precision_decimal(
+    seconds: int, rate_cents: int, rate_extra: int, multiplier: str
+) -> None:
+    rate = Decimal(rate_cents) / 100 + Decimal(rate_extra) / 10_000
+    with localcontext() as context:
+        context.prec = 60
+        exact = Decimal(seconds) * rate * Decimal(multiplier) / 3600
+        expected = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert pay_line(seconds, rate, Decimal(multiplier)) == expected
+    assert pay_line(seconds, rate, Decimal(multiplier)).as_tuple().exponent == -2
