@@ -55,8 +55,7 @@ def _install_sqlite_hooks() -> None:
 
 def _require_json_body() -> Any:
     """A body that is not JSON is a 415, not a confusing 422 about missing fields."""
-    if request.method in JSON_METHODS and (request.content_length or 0) > 0 \
-            and not request.is_json:
+    if request.method in JSON_METHODS and (request.content_length or 0) > 0 and not request.is_json:
         return envelope(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
     return None
 
@@ -76,8 +75,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
     app.config["API_SPEC_OPTIONS"] = {
-        "components": {"securitySchemes": {
-            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+        },
         "security": [{"bearerAuth": []}],
         "info": {"description": "Field time tracking: punches, approvals, overtime, payroll."},
     }

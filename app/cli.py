@@ -17,9 +17,17 @@ DEMO_DOMAIN = "demo.fieldclock.test"
 
 
 def _demo_logins() -> list[tuple[str, str]]:
-    return [(f"{who}@{DEMO_DOMAIN}", role) for who, role in (
-        ("owner", "owner"), ("manager", "manager"), ("payroll", "payroll"),
-        ("ana", "employee"), ("ben", "employee"), ("chloe", "employee"))]
+    return [
+        (f"{who}@{DEMO_DOMAIN}", role)
+        for who, role in (
+            ("owner", "owner"),
+            ("manager", "manager"),
+            ("payroll", "payroll"),
+            ("ana", "employee"),
+            ("ben", "employee"),
+            ("chloe", "employee"),
+        )
+    ]
 
 
 def seed_demo() -> bool:
@@ -30,24 +38,55 @@ def seed_demo() -> bool:
         return False
     _org, _ws, owner = auth.register(
         {"name": "Demo Field Services", "timezone": "America/Chicago", "currency": "USD"},
-        {"email": f"owner@{DEMO_DOMAIN}", "password": DEMO_PASSWORD,
-         "first_name": "Olivia", "last_name": "Owner"},
+        {
+            "email": f"owner@{DEMO_DOMAIN}",
+            "password": DEMO_PASSWORD,
+            "first_name": "Olivia",
+            "last_name": "Owner",
+        },
     )
-    manager = employees.create_employee(owner, {
-        "email": f"manager@{DEMO_DOMAIN}", "password": DEMO_PASSWORD, "role": "manager",
-        "first_name": "Marco", "last_name": "Manager", "employee_number": "1001",
-        "hourly_rate": Decimal("38.00"), "department": "Field Operations"})
-    employees.create_employee(owner, {
-        "email": f"payroll@{DEMO_DOMAIN}", "password": DEMO_PASSWORD, "role": "payroll",
-        "first_name": "Priya", "last_name": "Payroll", "employee_number": "1002",
-        "hourly_rate": Decimal("32.00"), "department": "Finance"})
+    manager = employees.create_employee(
+        owner,
+        {
+            "email": f"manager@{DEMO_DOMAIN}",
+            "password": DEMO_PASSWORD,
+            "role": "manager",
+            "first_name": "Marco",
+            "last_name": "Manager",
+            "employee_number": "1001",
+            "hourly_rate": Decimal("38.00"),
+            "department": "Field Operations",
+        },
+    )
+    employees.create_employee(
+        owner,
+        {
+            "email": f"payroll@{DEMO_DOMAIN}",
+            "password": DEMO_PASSWORD,
+            "role": "payroll",
+            "first_name": "Priya",
+            "last_name": "Payroll",
+            "employee_number": "1002",
+            "hourly_rate": Decimal("32.00"),
+            "department": "Finance",
+        },
+    )
     for number, (first, last) in enumerate(
-            [("Ana", "Alvarez"), ("Ben", "Brooks"), ("Chloe", "Chen")], start=1003):
-        employees.create_employee(owner, {
-            "email": f"{first.lower()}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD,
-            "first_name": first, "last_name": last, "employee_number": str(number),
-            "hourly_rate": Decimal("24.50"), "manager_id": manager.id,
-            "department": "Field Operations"})
+        [("Ana", "Alvarez"), ("Ben", "Brooks"), ("Chloe", "Chen")], start=1003
+    ):
+        employees.create_employee(
+            owner,
+            {
+                "email": f"{first.lower()}@{DEMO_DOMAIN}",
+                "password": DEMO_PASSWORD,
+                "first_name": first,
+                "last_name": last,
+                "employee_number": str(number),
+                "hourly_rate": Decimal("24.50"),
+                "manager_id": manager.id,
+                "department": "Field Operations",
+            },
+        )
     db.session.commit()
     return True
 
@@ -76,11 +115,13 @@ def register_commands(app: Flask) -> None:
 
         try:
             org, _ws, user = auth.register(
-                {"name": opts["name"], "timezone": opts["timezone"],
-                 "currency": opts["currency"]},
-                {"email": opts["owner_email"], "password": opts["owner_password"],
-                 "first_name": opts["owner_first_name"],
-                 "last_name": opts["owner_last_name"]},
+                {"name": opts["name"], "timezone": opts["timezone"], "currency": opts["currency"]},
+                {
+                    "email": opts["owner_email"],
+                    "password": opts["owner_password"],
+                    "first_name": opts["owner_first_name"],
+                    "last_name": opts["owner_last_name"],
+                },
             )
         except DomainError as exc:
             db.session.rollback()
@@ -101,5 +142,5 @@ def register_commands(app: Flask) -> None:
         names = [q.strip() for q in queues.split(",") if q.strip()]
         db.engine.dispose()  # connections must not be shared with forked work horses
         Worker([Queue(n, connection=connection) for n in names], connection=connection).work(
-            with_scheduler=True, burst=burst)
-
+            with_scheduler=True, burst=burst
+        )

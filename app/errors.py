@@ -125,8 +125,9 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
     if status == 400 and messages and "json" in messages and not isinstance(messages["json"], dict):
         return envelope(400, "MALFORMED_JSON", "The body is not valid JSON.")
     if status == 422 and messages:
-        return envelope(422, "VALIDATION_ERROR", "The input is not valid.",
-                        errors=_flatten_webargs(messages))
+        return envelope(
+            422, "VALIDATION_ERROR", "The input is not valid.", errors=_flatten_webargs(messages)
+        )
     message = data.get("message") or exc.description or HTTPStatus(status).phrase
     return envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
 

@@ -25,8 +25,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=str(db.engine.url), target_metadata=db.metadata, literal_binds=True,
-                      render_item=render_item)
+    context.configure(
+        url=str(db.engine.url),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        render_item=render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -40,8 +44,9 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty)
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata,
-                          render_item=render_item, **conf_args)
+        context.configure(
+            connection=connection, target_metadata=db.metadata, render_item=render_item, **conf_args
+        )
         with context.begin_transaction():
             context.run_migrations()
 

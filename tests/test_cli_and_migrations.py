@@ -45,24 +45,46 @@ def test_seed_demo_creates_the_demo_organization_once(app, db):
     assert "manager@demo.fieldclock.test" in result.output
     again = runner.invoke(args=["seed-demo"])
     assert "Demo organization exists." in again.output
-    manager = db.session.scalar(sa.select(Employee).join(Employee.user)
-                                .where(User.email == "manager@demo.fieldclock.test"))
+    manager = db.session.scalar(
+        sa.select(Employee).join(Employee.user).where(User.email == "manager@demo.fieldclock.test")
+    )
     reports = db.session.scalars(sa.select(Employee).where(Employee.manager_id == manager.id))
     assert sorted(e.user.first_name for e in reports) == ["Ana", "Ben", "Chloe"]
-    roles = set(db.session.scalars(sa.select(User.role).where(
-        User.email.like("%@demo.fieldclock.test"))))
+    roles = set(
+        db.session.scalars(sa.select(User.role).where(User.email.like("%@demo.fieldclock.test")))
+    )
     assert roles == {"owner", "manager", "payroll", "employee"}
 
 
 def test_create_org_command(app, db, client):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-org", "--name", "Cli Co", "--timezone", "Asia/Almaty",
-                                 "--owner-email", "cli@example.com",
-                                 "--owner-password", "cli-password-1"])
+    result = runner.invoke(
+        args=[
+            "create-org",
+            "--name",
+            "Cli Co",
+            "--timezone",
+            "Asia/Almaty",
+            "--owner-email",
+            "cli@example.com",
+            "--owner-password",
+            "cli-password-1",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    login = client.post("/api/v1/auth/login",
-                        json={"email": "cli@example.com", "password": "cli-password-1"})
+    login = client.post(
+        "/api/v1/auth/login", json={"email": "cli@example.com", "password": "cli-password-1"}
+    )
     assert login.status_code == 200 and login.get_json()["user"]["role"] == "owner"
-    weak = runner.invoke(args=["create-org", "--name", "W", "--owner-email", "w@example.com",
-                               "--owner-password", "short"])
+    weak = runner.invoke(
+        args=[
+            "create-org",
+            "--name",
+            "W",
+            "--owner-email",
+            "w@example.com",
+            "--owner-password",
+            "short",
+        ]
+    )
     assert weak.exit_code != 0 and "10 characters" in weak.output

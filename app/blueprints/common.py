@@ -60,8 +60,9 @@ class Money(ma.fields.Decimal):
 
 class Currency(ma.fields.String):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(validate=ma.validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code."),
-                         **kwargs)
+        super().__init__(
+            validate=ma.validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code."), **kwargs
+        )
 
 
 def _valid_timezone(name: str) -> None:
@@ -86,11 +87,18 @@ class PageArgsSchema(Schema):
 def paginate(stmt: sa.Select[Any], args: dict[str, Any]) -> tuple[list[Any], int, dict[str, str]]:
     """One page of `stmt` and the `X-Pagination` header (flask-smorest's field names)."""
     page, size = args.get("page", 1), args.get("page_size", 50)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
     items = list(db.session.scalars(stmt.limit(size).offset((page - 1) * size)))
     pages = max(1, math.ceil((total or 0) / size))
-    meta: dict[str, int] = {"total": total or 0, "total_pages": pages, "first_page": 1,
-                            "last_page": pages, "page": page}
+    meta: dict[str, int] = {
+        "total": total or 0,
+        "total_pages": pages,
+        "first_page": 1,
+        "last_page": pages,
+        "page": page,
+    }
     if page > 1:
         meta["previous_page"] = page - 1
     if page < pages:

@@ -48,8 +48,9 @@ def register(blp: Blueprint, path: str, res: Resource) -> None:
         @blp.response(200, res.schema(many=True))
         @blp.doc(summary=f"List {label}")
         def get(self, args: dict[str, Any]) -> Any:
-            stmt = resources.search(res.model, current_actor(), args,
-                                    equal=res.equal_filters, text=res.text_search)
+            stmt = resources.search(
+                res.model, current_actor(), args, equal=res.equal_filters, text=res.text_search
+            )
             return paginate(stmt, args)
 
         @requires(res.write)

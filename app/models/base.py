@@ -50,8 +50,11 @@ Money = sa.Numeric(14, 2)
 class Base(DeclarativeBase):
     registry = sa.orm.registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime(), uuid.UUID: sa.Uuid(),
-                             dict[str, Any]: JSONType},
+        type_annotation_map={
+            datetime: UTCDateTime(),
+            uuid.UUID: sa.Uuid(),
+            dict[str, Any]: JSONType,
+        },
     )
 
     # Columns whose values never reach the audit log (secrets, derived noise).

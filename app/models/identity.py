@@ -106,14 +106,23 @@ class User(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, Base):
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
 
     employee: Mapped[Employee | None] = relationship(
-        primaryjoin="and_(User.id == Employee.user_id, "
-        "Employee.deleted_at.is_(None))", viewonly=True, uselist=False
+        primaryjoin="and_(User.id == Employee.user_id, Employee.deleted_at.is_(None))",
+        viewonly=True,
+        uselist=False,
     )
 
     # The lockout counters change on every login attempt; they are not business data.
     __audit_exclude__ = frozenset(
-        {"password_hash", "updated_at", "failed_login_count", "failed_login_window_start",
-         "locked_until", "last_login_at", "last_ip", "user_agent"}
+        {
+            "password_hash",
+            "updated_at",
+            "failed_login_count",
+            "failed_login_window_start",
+            "locked_until",
+            "last_login_at",
+            "last_ip",
+            "user_agent",
+        }
     )
 
 

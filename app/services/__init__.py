@@ -1,1 +1,1 @@
-"""Domain rules as plain functions: they take ids/models and the acting user, flush, never commit."""
+"""Domain rules as plain functions taking ids/models and the acting user; they flush, never commit."""

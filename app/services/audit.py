@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -38,6 +38,7 @@ class AuditContext:
 
 
 SYSTEM = AuditContext()
+AUDIT_TABLE = cast(sa.Table, AuditLog.__table__)
 
 
 def current_context() -> AuditContext:
@@ -83,8 +84,13 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-def _row(obj: Base, action: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
-         ctx: AuditContext) -> dict[str, Any]:
+def _row(
+    obj: Base,
+    action: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    ctx: AuditContext,
+) -> dict[str, Any]:
     organization_id = getattr(obj, "organization_id", None)
     if obj.__tablename__ == "organizations":
         organization_id = obj.id  # type: ignore[attr-defined]
@@ -129,7 +135,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         if isinstance(obj, Base) and obj.__audited__:
             rows.append(_row(obj, "DELETE", _values(obj), None, ctx))
     if rows:
-        session.connection().execute(sa.insert(AuditLog.__table__), rows)
+        session.connection().execute(sa.insert(AUDIT_TABLE), rows)
 
 
 def install(session_factory: Any) -> None:
@@ -138,8 +144,9 @@ def install(session_factory: Any) -> None:
         event.listen(session_factory, "after_flush", _after_flush)
 
 
-def record(action: str, entity: Base, *, reason: str | None = None,
-           metadata: dict[str, Any] | None = None) -> None:
+def record(
+    action: str, entity: Base, *, reason: str | None = None, metadata: dict[str, Any] | None = None
+) -> None:
     """An explicit audit row for what is not a column change (LOGIN, LOGOUT, EXPORT, IMPORT)."""
     from app.extensions import db
 
@@ -147,4 +154,4 @@ def record(action: str, entity: Base, *, reason: str | None = None,
     row["reason"] = reason
     row["metadata"] = metadata or {}
     row["changes"] = None
-    db.session.connection().execute(sa.insert(AuditLog.__table__), [row])
+    db.session.connection().execute(sa.insert(AUDIT_TABLE), [row])

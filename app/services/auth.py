@@ -44,7 +44,9 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def register(organization: dict[str, Any], owner: dict[str, Any]) -> tuple[Organization, Workspace, User]:
+def register(
+    organization: dict[str, Any], owner: dict[str, Any]
+) -> tuple[Organization, Workspace, User]:
     """A new tenant with its default workspace and its owner."""
     if email_taken(owner["email"]):
         raise Conflict("An account with this e-mail already exists.", errors={"email": ["Taken."]})
@@ -74,7 +76,8 @@ def _issue(user: User, session: UserSession) -> Tokens:
     claims = {"sid": str(session.id), "org": str(user.organization_id), "role": user.role}
     access = create_access_token(identity=str(user.id), additional_claims=claims)
     refresh = create_refresh_token(
-        identity=str(user.id), additional_claims={"sid": str(session.id), "jti": session.refresh_jti}
+        identity=str(user.id),
+        additional_claims={"sid": str(session.id), "jti": session.refresh_jti},
     )
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return Tokens(access, refresh, int(expires.total_seconds()), user)

@@ -20,15 +20,17 @@ USER_FIELDS = ("first_name", "last_name", "phone")
 
 def report_ids(manager_id: uuid.UUID) -> sa.CTE:
     """Ids of everyone below `manager_id`, directly or transitively (cycle-safe UNION)."""
-    base = sa.select(Employee.id).where(Employee.manager_id == manager_id,
-                                        Employee.deleted_at.is_(None))
+    base = sa.select(Employee.id).where(
+        Employee.manager_id == manager_id, Employee.deleted_at.is_(None)
+    )
     tree = base.cte("reports", recursive=True)
-    below = sa.select(Employee.id).where(Employee.manager_id == tree.c.id,
-                                         Employee.deleted_at.is_(None))
+    below = sa.select(Employee.id).where(
+        Employee.manager_id == tree.c.id, Employee.deleted_at.is_(None)
+    )
     return tree.union(below)
 
 
-def visible_employees(actor: User) -> sa.Select[tuple[Employee]]:
+def visible_employees(actor: User) -> sa.Select[Any]:
     """Everyone for owner/admin/payroll; a manager's reports and self; an employee's self."""
     stmt = scoped(Employee, actor)
     if actor.role in SEES_EVERYONE:
@@ -66,7 +68,7 @@ def can_manage(actor: User, employee: Employee) -> bool:
     return actor.role == "manager" and is_report_of(actor, employee)
 
 
-def search(actor: User, filters: dict[str, Any]) -> sa.Select[tuple[Employee]]:
+def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
     stmt = visible_employees(actor).join(Employee.user)
     if "manager_id" in filters:
         stmt = stmt.where(Employee.manager_id == filters["manager_id"])
@@ -76,11 +78,13 @@ def search(actor: User, filters: dict[str, Any]) -> sa.Select[tuple[Employee]]:
         stmt = stmt.where(Employee.department_id == filters["department_id"])
     if q := filters.get("q"):
         like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(
-            sa.func.lower(User.first_name + " " + User.last_name).like(like),
-            sa.func.lower(User.email).like(like),
-            sa.func.lower(Employee.employee_number).like(like),
-        ))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.first_name + " " + User.last_name).like(like),
+                sa.func.lower(User.email).like(like),
+                sa.func.lower(Employee.employee_number).like(like),
+            )
+        )
     return stmt.order_by(Employee.employee_number, Employee.id)
 
 
@@ -89,10 +93,14 @@ def _department(actor: User, name: str | None) -> uuid.UUID | None:
     if not name:
         return None
     stmt = scoped(Department, actor).where(sa.func.lower(Department.name) == name.lower())
-    department = db.session.scalars(stmt).first()
+    department: Department | None = db.session.scalars(stmt).first()
     if department is None:
-        department = Department(organization_id=actor.organization_id,
-                                workspace_id=actor.workspace_id, name=name, created_by=actor.id)
+        department = Department(
+            organization_id=actor.organization_id,
+            workspace_id=actor.workspace_id,
+            name=name,
+            created_by=actor.id,
+        )
         db.session.add(department)
         db.session.flush()
     return department.id
@@ -105,8 +113,11 @@ def _check_manager(actor: User, manager_id: uuid.UUID | None, employee: Employee
         manager = get_or_404(Employee, manager_id, actor)
     except NotFound:
         raise ValidationFailed(errors={"manager_id": ["No such employee."]}) from None
-    if actor.role == "manager" and manager.id != getattr(actor.employee, "id", None) \
-            and not is_report_of(actor, manager):
+    if (
+        actor.role == "manager"
+        and manager.id != getattr(actor.employee, "id", None)
+        and not is_report_of(actor, manager)
+    ):
         raise ValidationFailed(errors={"manager_id": ["Not you or one of your reports."]})
     if employee is not None:
         tree = report_ids(employee.id)
@@ -116,8 +127,9 @@ def _check_manager(actor: User, manager_id: uuid.UUID | None, employee: Employee
 
 
 def _number_taken(actor: User, number: str, except_id: uuid.UUID | None = None) -> bool:
-    stmt = sa.select(Employee.id).where(Employee.organization_id == actor.organization_id,
-                                        Employee.employee_number == number)
+    stmt = sa.select(Employee.id).where(
+        Employee.organization_id == actor.organization_id, Employee.employee_number == number
+    )
     if except_id is not None:
         stmt = stmt.where(Employee.id != except_id)
     return db.session.scalar(stmt) is not None
@@ -126,25 +138,33 @@ def _number_taken(actor: User, number: str, except_id: uuid.UUID | None = None) 
 def create_employee(actor: User, data: dict[str, Any]) -> Employee:
     """A new employee and the user they log in with (or link a same-organization user)."""
     if _number_taken(actor, data["employee_number"]):
-        raise Conflict("This employee number is already used.",
-                       errors={"employee_number": ["Taken."]})
+        raise Conflict(
+            "This employee number is already used.", errors={"employee_number": ["Taken."]}
+        )
     if actor.role == "manager":
         data.setdefault("manager_id", actor.employee.id if actor.employee else None)
     _check_manager(actor, data.get("manager_id"), None)
     email = normalise_email(data["email"])
-    user = db.session.scalars(sa.select(User).where(User.email == email,
-                                                    User.deleted_at.is_(None))).first()
+    user = db.session.scalars(
+        sa.select(User).where(User.email == email, User.deleted_at.is_(None))
+    ).first()
     if user is not None:
         if user.organization_id != actor.organization_id or user.employee is not None:
-            raise Conflict("An account with this e-mail already exists.",
-                           errors={"email": ["Taken."]})
+            raise Conflict(
+                "An account with this e-mail already exists.", errors={"email": ["Taken."]}
+            )
     else:
         if "password" not in data:
             raise ValidationFailed(errors={"password": ["Required for a new account."]})
-        user = users.create_user(actor, {
-            "email": email, "password": data["password"], "role": data.get("role", "employee"),
-            **{f: data[f] for f in ("first_name", "last_name", "phone") if f in data},
-        })
+        user = users.create_user(
+            actor,
+            {
+                "email": email,
+                "password": data["password"],
+                "role": data.get("role", "employee"),
+                **{f: data[f] for f in ("first_name", "last_name", "phone") if f in data},
+            },
+        )
     employee = Employee(
         organization_id=actor.organization_id,
         workspace_id=actor.workspace_id,
@@ -155,8 +175,11 @@ def create_employee(actor: User, data: dict[str, Any]) -> Employee:
         currency=data.get("currency") or actor_currency(actor),
         manager_id=data.get("manager_id"),
         department_id=_department(actor, data.get("department")),
-        **{f: data[f] for f in ("timezone", "overtime_policy_id", "position", "hire_date",
-                                "status") if f in data},
+        **{
+            f: data[f]
+            for f in ("timezone", "overtime_policy_id", "position", "hire_date", "status")
+            if f in data
+        },
     )
     db.session.add(employee)
     db.session.flush()
@@ -175,8 +198,9 @@ def update_employee(actor: User, employee: Employee, data: dict[str, Any]) -> Em
     if not can_manage(actor, employee):
         raise Forbidden("You can change only your reports.")
     if "employee_number" in data and _number_taken(actor, data["employee_number"], employee.id):
-        raise Conflict("This employee number is already used.",
-                       errors={"employee_number": ["Taken."]})
+        raise Conflict(
+            "This employee number is already used.", errors={"employee_number": ["Taken."]}
+        )
     if "manager_id" in data:
         _check_manager(actor, data["manager_id"], employee)
     user_changes = {f: data.pop(f) for f in (*USER_FIELDS, "email", "role") if f in data}

@@ -37,7 +37,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when the password matches; a missing hash still costs one hash, against timing probes."""
+    """True when the password matches; an unknown user still costs one hash (timing probes)."""
     hasher = _hasher()
     if password_hash is None:
         hasher.hash(password)

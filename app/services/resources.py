@@ -16,8 +16,14 @@ from app.services.tenancy import scoped
 M = TypeVar("M")
 
 
-def search(model: type[M], actor: User, filters: dict[str, Any], *,
-           equal: Iterable[str] = (), text: Iterable[str] = ()) -> sa.Select[tuple[M]]:
+def search(
+    model: type[M],
+    actor: User,
+    filters: dict[str, Any],
+    *,
+    equal: Iterable[str] = (),
+    text: Iterable[str] = (),
+) -> sa.Select[Any]:
     """Tenant rows filtered by exact-match fields and a case-insensitive `q` over text columns."""
     stmt = scoped(model, actor)
     for field in equal:
@@ -46,8 +52,9 @@ def check_references(model: type[Any], actor: User, data: dict[str, Any]) -> Non
         target = _model_for_table(next(iter(column.foreign_keys)).column.table)
         if target is None or not hasattr(target, "organization_id"):
             continue
-        found = db.session.scalar(scoped(target, actor).where(target.id == value)
-                                  .with_only_columns(target.id))
+        found = db.session.scalar(
+            scoped(target, actor).where(target.id == value).with_only_columns(target.id)
+        )
         if found is None:
             raise ValidationFailed(errors={column.key: ["No such record."]})
 
@@ -55,7 +62,7 @@ def check_references(model: type[Any], actor: User, data: dict[str, Any]) -> Non
 def create(model: type[M], actor: User, data: dict[str, Any]) -> M:
     check_references(model, actor, data)
     values = {"organization_id": actor.organization_id, **data}
-    columns = sa.inspect(model).columns  # type: ignore[union-attr]
+    columns = sa.inspect(model).columns
     if "workspace_id" in columns:
         values.setdefault("workspace_id", actor.workspace_id)
     if "created_by" in columns:

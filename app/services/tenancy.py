@@ -1,4 +1,4 @@
-"""Tenant scoping: the only way services read tenant rows, so another organization's row is a 404."""
+"""Tenant scoping: the one way services read tenant rows; another tenant's row is a 404."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from app.models import User
 M = TypeVar("M")
 
 
-def scoped(model: type[M], actor: User, *, include_deleted: bool = False) -> sa.Select[tuple[M]]:
+def scoped(model: type[Any], actor: User, *, include_deleted: bool = False) -> sa.Select[Any]:
     """`SELECT model` limited to the actor's organization (and to live rows)."""
-    stmt = sa.select(model).where(model.organization_id == actor.organization_id)  # type: ignore[attr-defined]
+    stmt = sa.select(model).where(model.organization_id == actor.organization_id)
     if not include_deleted and hasattr(model, "deleted_at"):
-        stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+        stmt = stmt.where(model.deleted_at.is_(None))
     return stmt
 
 
@@ -29,7 +29,7 @@ def get_or_404(model: type[M], entity_id: uuid.UUID | str, actor: User, **kwargs
     except ValueError:
         raise NotFound() from None
     stmt = scoped(model, actor, **kwargs).where(model.id == key)  # type: ignore[attr-defined]
-    row = db.session.scalars(stmt).first()
+    row: M | None = db.session.scalars(stmt).first()
     if row is None:
         raise NotFound(f"No such {model.__tablename__.rstrip('s').replace('_', ' ')}.")  # type: ignore[attr-defined]
     return row

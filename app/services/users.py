@@ -30,15 +30,19 @@ def _check_role_grant(actor: User, role: str) -> None:
         raise Forbidden(f"You cannot give the role {role!r}.", code="ROLE_NOT_ASSIGNABLE")
 
 
-def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[tuple[User]]:
+def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
     stmt = scoped(User, actor)
     for field in ("role", "status"):
         if field in filters:
             stmt = stmt.where(getattr(User, field) == filters[field])
     if q := filters.get("q"):
         like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.email).like(like),
-                                 sa.func.lower(User.first_name + " " + User.last_name).like(like)))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.email).like(like),
+                sa.func.lower(User.first_name + " " + User.last_name).like(like),
+            )
+        )
     return stmt.order_by(User.last_name, User.first_name, User.id)
 
 
@@ -64,8 +68,10 @@ def create_user(actor: User, data: dict[str, Any]) -> User:
 
 def _live_owner_count(organization_id: Any) -> int:
     stmt = sa.select(sa.func.count()).where(
-        User.organization_id == organization_id, User.role == "owner",
-        User.status == "active", User.deleted_at.is_(None),
+        User.organization_id == organization_id,
+        User.role == "owner",
+        User.status == "active",
+        User.deleted_at.is_(None),
     )
     return db.session.scalar(stmt) or 0
 
@@ -82,8 +88,9 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
         raise Conflict("An organization keeps at least one active owner.", code="LAST_OWNER")
     if "email" in data and normalise_email(data["email"]) != user.email:
         if email_taken(data["email"]):
-            raise Conflict("An account with this e-mail already exists.",
-                           errors={"email": ["Taken."]})
+            raise Conflict(
+                "An account with this e-mail already exists.", errors={"email": ["Taken."]}
+            )
         user.email = normalise_email(data["email"])
     for field in ("first_name", "last_name", "phone", "role", "status"):
         if field in data:

@@ -12,8 +12,12 @@ from app.models.base import utcnow
 
 REGISTER = {
     "organization": {"name": "Northwind Field", "timezone": "Europe/Berlin", "currency": "EUR"},
-    "owner": {"email": "Boss@Northwind.example", "password": "correct-horse-1",
-              "first_name": "Nora", "last_name": "North"},
+    "owner": {
+        "email": "Boss@Northwind.example",
+        "password": "correct-horse-1",
+        "first_name": "Nora",
+        "last_name": "North",
+    },
 }
 
 
@@ -41,8 +45,14 @@ def test_register_creates_tenant_workspace_and_owner(client, db):
     assert body["user"]["employee_id"] is None
     org = db.session.get(Organization, __import__("uuid").UUID(body["organization"]["id"]))
     assert org.currency == "EUR"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Workspace)
-                             .where(Workspace.organization_id == org.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Workspace)
+            .where(Workspace.organization_id == org.id)
+        )
+        == 1
+    )
     user = db.session.scalar(sa.select(User).where(User.email == "boss@northwind.example"))
     assert user.password_hash.startswith("$argon2id$")
     me = client.get("/api/v1/auth/me", headers=bearer(body["access_token"]))
@@ -130,33 +140,53 @@ def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_session(client, 
     assert second["refresh_token"] != first["refresh_token"]
     assert client.get("/api/v1/auth/me", headers=bearer(second["access_token"])).status_code == 200
     # The old refresh token again: theft is assumed and the whole session dies.
-    assert_error(client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])),
-                 401, "TOKEN_REVOKED")
-    assert_error(client.post("/api/v1/auth/refresh", headers=bearer(second["refresh_token"])),
-                 401, "TOKEN_REVOKED")
-    assert_error(client.get("/api/v1/auth/me", headers=bearer(second["access_token"])),
-                 401, "TOKEN_REVOKED")
+    assert_error(
+        client.post("/api/v1/auth/refresh", headers=bearer(first["refresh_token"])),
+        401,
+        "TOKEN_REVOKED",
+    )
+    assert_error(
+        client.post("/api/v1/auth/refresh", headers=bearer(second["refresh_token"])),
+        401,
+        "TOKEN_REVOKED",
+    )
+    assert_error(
+        client.get("/api/v1/auth/me", headers=bearer(second["access_token"])), 401, "TOKEN_REVOKED"
+    )
 
 
 def test_access_token_is_not_a_refresh_token_and_vice_versa(client, assert_error):
     _register(client)
     tokens = _login(client).get_json()
-    assert_error(client.post("/api/v1/auth/refresh", headers=bearer(tokens["access_token"])),
-                 401, "UNAUTHORIZED")
-    assert_error(client.get("/api/v1/auth/me", headers=bearer(tokens["refresh_token"])),
-                 401, "UNAUTHORIZED")
+    assert_error(
+        client.post("/api/v1/auth/refresh", headers=bearer(tokens["access_token"])),
+        401,
+        "UNAUTHORIZED",
+    )
+    assert_error(
+        client.get("/api/v1/auth/me", headers=bearer(tokens["refresh_token"])), 401, "UNAUTHORIZED"
+    )
 
 
 def test_logout_revokes_access_and_refresh_at_once_and_durably(client, assert_error, db):
     _register(client)
     tokens = _login(client).get_json()
-    assert client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"])).status_code == 204
-    assert_error(client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])),
-                 401, "TOKEN_REVOKED")
-    assert_error(client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])),
-                 401, "TOKEN_REVOKED")
+    assert (
+        client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"])).status_code
+        == 204
+    )
+    assert_error(
+        client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])), 401, "TOKEN_REVOKED"
+    )
+    assert_error(
+        client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])),
+        401,
+        "TOKEN_REVOKED",
+    )
     # Durable: the revocation is a database row, not process memory.
-    revoked = db.session.scalar(sa.select(UserSession).where(UserSession.revoked_reason == "logout"))
+    revoked = db.session.scalar(
+        sa.select(UserSession).where(UserSession.revoked_reason == "logout")
+    )
     assert revoked is not None and revoked.revoked_at is not None
     other = _login(client).get_json()
     assert client.get("/api/v1/auth/me", headers=bearer(other["access_token"])).status_code == 200
@@ -166,8 +196,11 @@ def test_expired_access_token_is_401_token_expired(client, assert_error):
     _register(client)
     tokens = _login(client).get_json()
     with time_machine.travel(utcnow() + timedelta(minutes=16)):
-        assert_error(client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])),
-                     401, "TOKEN_EXPIRED")
+        assert_error(
+            client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])),
+            401,
+            "TOKEN_EXPIRED",
+        )
 
 
 def test_missing_and_garbage_tokens_are_401(client, assert_error):
@@ -175,13 +208,15 @@ def test_missing_and_garbage_tokens_are_401(client, assert_error):
     assert_error(client.get("/api/v1/auth/me", headers=bearer("not-a-jwt")), 401, "UNAUTHORIZED")
 
 
-def test_deactivated_user_cannot_use_old_token(client, assert_error, make_org, make_employee,
-                                               headers):
+def test_deactivated_user_cannot_use_old_token(
+    client, assert_error, make_org, make_employee, headers
+):
     owner = make_org()
     employee = make_employee(owner)
     token = headers(employee.user)
     assert client.get("/api/v1/auth/me", headers=token).status_code == 200
-    client.patch(f"/api/v1/employees/{employee.id}", json={"status": "terminated"},
-                 headers=headers(owner))
+    client.patch(
+        f"/api/v1/employees/{employee.id}", json={"status": "terminated"}, headers=headers(owner)
+    )
     assert client.get("/api/v1/auth/me", headers=token).status_code == 401
     assert_error(_login(client, employee.user.email, "employee-password"), 403, "ACCOUNT_DISABLED")

@@ -47,6 +47,10 @@ def test_openapi_document_and_docs_page(client):
 
 def test_every_operation_has_a_summary(client):
     spec = client.get("/api/openapi.json").get_json()
-    missing = [f"{method.upper()} {path}" for path, ops in spec["paths"].items()
-               for method, op in ops.items() if method != "parameters" and not op.get("summary")]
+    missing = [
+        f"{method.upper()} {path}"
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if method != "parameters" and not op.get("summary")
+    ]
     assert missing == []

@@ -52,8 +52,9 @@ def register(body: dict[str, Any]) -> Any:
 def login(body: dict[str, Any]) -> Any:
     """Exchange e-mail and password for tokens (5 failures in 15 minutes lock the account)."""
     try:
-        tokens = auth.login(body["email"], body["password"], request.remote_addr,
-                            request.user_agent.string)
+        tokens = auth.login(
+            body["email"], body["password"], request.remote_addr, request.user_agent.string
+        )
     except (Unauthorized, Locked, Forbidden):
         db.session.commit()  # the failed attempt must be remembered
         raise

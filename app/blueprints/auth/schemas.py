@@ -46,8 +46,9 @@ class UserSchema(Schema):
 
 class OwnerSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
-    password = ma.fields.String(required=True, load_only=True,
-                                validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+    )
     first_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     last_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
 
@@ -69,8 +70,9 @@ class RegisterResponseSchema(Schema):
 
 class LoginSchema(Schema):
     email = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255))
-    password = ma.fields.String(required=True, load_only=True,
-                                validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+    )
 
 
 class TokensSchema(Schema):

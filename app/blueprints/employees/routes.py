@@ -18,8 +18,12 @@ from app.extensions import db
 from app.security import current_actor, requires
 from app.services import employees
 
-blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
-                description="Employees; managers see their reports, employees themselves.")
+blp = Blueprint(
+    "employees",
+    __name__,
+    url_prefix="/api/v1/employees",
+    description="Employees; managers see their reports, employees themselves.",
+)
 
 
 @blp.route("")

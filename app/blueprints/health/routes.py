@@ -46,7 +46,14 @@ def readyz() -> Any:
     if ready:
         return jsonify(checks), 200
     down = ", ".join(k for k, v in checks.items() if v != "ok")
-    return jsonify({
-        "code": 503, "status": "Service Unavailable", "message": f"Not ready: {down} down.",
-        "error": "SERVICE_UNAVAILABLE", "errors": {}, "details": checks, **checks,
-    }), 503
+    return jsonify(
+        {
+            "code": 503,
+            "status": "Service Unavailable",
+            "message": f"Not ready: {down} down.",
+            "error": "SERVICE_UNAVAILABLE",
+            "errors": {},
+            "details": checks,
+            **checks,
+        }
+    ), 503

@@ -15,8 +15,9 @@ NAME = ma.validate.Length(min=1, max=100)
 
 class UserCreateSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
-    password = ma.fields.String(required=True, load_only=True,
-                                validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+    )
     first_name = ma.fields.String(required=True, validate=NAME)
     last_name = ma.fields.String(required=True, validate=NAME)
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20))
