@@ -1,1 +1,1 @@
-"""Domain rules as plain functions taking ids/models and the acting user; they flush, never commit."""
+"""Domain rules as plain functions of ids/models and the acting user; they flush, never commit."""
