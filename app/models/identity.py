@@ -27,7 +27,7 @@ USER_STATUSES = ("pending", "active", "inactive", "suspended")
 EMPLOYEE_STATUSES = ("pending", "active", "inactive", "terminated")
 
 
-def _check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
     quoted = ", ".join(f"'{v}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
 
@@ -35,7 +35,7 @@ def _check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstr
 class Organization(UUIDPk, Timestamps, SoftDelete, Base):
     __tablename__ = "organizations"
     __table_args__ = (
-        _check_in("status", ("active", "inactive", "suspended"), "status"),
+        check_in("status", ("active", "inactive", "suspended"), "status"),
         sa.Index(
             "uq_organizations_bin_live",
             "bin",
@@ -60,13 +60,16 @@ class Organization(UUIDPk, Timestamps, SoftDelete, Base):
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, default=dict)
+    # Bumped whenever one of the organization's geofences changes, so that every process can
+    # tell with one cheap read whether its cached fence index is stale.
+    geofence_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Workspace(UUIDPk, TenantScoped, Timestamps, SoftDelete, CreatedBy, Base):
     __tablename__ = "workspaces"
     __table_args__ = (
-        _check_in("type", ("main", "division", "project", "branch"), "type"),
-        _check_in("status", ("active", "inactive", "archived"), "status"),
+        check_in("type", ("main", "division", "project", "branch"), "type"),
+        check_in("status", ("active", "inactive", "archived"), "status"),
     )
 
     name: Mapped[str] = mapped_column(sa.String(255))
@@ -79,8 +82,8 @@ class Workspace(UUIDPk, TenantScoped, Timestamps, SoftDelete, CreatedBy, Base):
 class User(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, Base):
     __tablename__ = "users"
     __table_args__ = (
-        _check_in("role", ROLES, "role"),
-        _check_in("status", USER_STATUSES, "status"),
+        check_in("role", ROLES, "role"),
+        check_in("status", USER_STATUSES, "status"),
         # One live account per e-mail address across all tenants: login is by e-mail alone.
         sa.Index(
             "uq_users_email_live",
@@ -167,7 +170,7 @@ class Employee(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base)
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "employee_number"),
         sa.UniqueConstraint("organization_id", "user_id"),
-        _check_in("status", EMPLOYEE_STATUSES, "status"),
+        check_in("status", EMPLOYEE_STATUSES, "status"),
         sa.CheckConstraint("hourly_rate >= 0", name="hourly_rate_non_negative"),
     )
 
