@@ -10,6 +10,7 @@ from flask import Flask, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.blueprints import discover_blueprints
 from app.config import load_config
 from app.errors import envelope, register_error_handlers
 from app.extensions import api, db, jwt, migrate
@@ -62,12 +63,6 @@ def _require_json_body() -> Any:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests use it)."""
-    from app.blueprints.audit.routes import blp as audit_blp
-    from app.blueprints.auth.routes import blp as auth_blp
-    from app.blueprints.departments.routes import blp as departments_blp
-    from app.blueprints.employees.routes import blp as employees_blp
-    from app.blueprints.health.routes import blp as health_blp
-    from app.blueprints.users.routes import blp as users_blp
     from app.cli import register_commands
     from app.security import init_security
     from app.services import audit
@@ -93,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jwt.init_app(app)
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app)
-    for blp in (health_blp, auth_blp, users_blp, employees_blp, departments_blp, audit_blp):
+    for blp in discover_blueprints():
         api.register_blueprint(blp)
 
     audit.install(sa.orm.Session)

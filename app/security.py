@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "departments:write": ADMINS,
     "audit:read": ADMINS,
     "organization:write": ADMINS,
+    "time:read": ALL_ROLES,  # rows limited by app.services.time_entries.visible_entries
+    "clock:punch": ALL_ROLES,  # needs an employee record; checked by the clock service
+    "clock_events:read": ADMINS | {"manager"},
+    "geofences:read": ALL_ROLES,
+    "geofences:write": ADMINS,
 }
 
 

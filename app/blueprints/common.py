@@ -120,3 +120,22 @@ def check_if_match(schema: ma.Schema, obj: Any) -> None:
 
 def with_etag(schema: ma.Schema, obj: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
     return obj, status, {"ETag": etag_of(schema, obj)}
+
+
+class Timestamp(ma.fields.AwareDateTime):
+    """RFC 3339 with an offset; a timestamp without one is a 422."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+
+class DateOrTimestamp(ma.fields.Field):
+    """`YYYY-MM-DD` (a whole local day) or an RFC 3339 timestamp with offset, for from/to."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and len(value) == 10:
+            return ma.fields.Date()._deserialize(value, attr, data, **kwargs)
+        return Timestamp()._deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value.isoformat() if value is not None else None

@@ -1,0 +1,1 @@
+"""Time entries: listing now; the approval lifecycle lives here too."""

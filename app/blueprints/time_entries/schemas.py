@@ -1,0 +1,46 @@
+"""Time-entry bodies and filters."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.blueprints.common import DateOrTimestamp, PageArgsSchema, Schema, Timestamp
+from app.models.time_tracking import ENTRY_STATUSES
+
+
+class TimeEntrySchema(Schema):
+    id = ma.fields.UUID()
+    employee_id = ma.fields.UUID()
+    entry_date = ma.fields.Date()
+    started_at = Timestamp()
+    ended_at = Timestamp(allow_none=True)
+    paid_started_at = Timestamp()
+    paid_ended_at = Timestamp(allow_none=True)
+    duration_seconds = ma.fields.Integer()
+    break_seconds = ma.fields.Integer()
+    auto_break_seconds = ma.fields.Integer()
+    worked_seconds = ma.fields.Integer()
+    status = ma.fields.String()
+    source = ma.fields.String()
+    task_id = ma.fields.UUID(allow_none=True)
+    shift_id = ma.fields.UUID(allow_none=True)
+    geofence_id = ma.fields.UUID(allow_none=True)
+    clock_in_geo = ma.fields.Dict(allow_none=True)
+    clock_out_geo = ma.fields.Dict(allow_none=True)
+    flags = ma.fields.List(ma.fields.String())
+    note = ma.fields.String(allow_none=True)
+    approved_by = ma.fields.UUID(allow_none=True)
+    approved_at = Timestamp(allow_none=True)
+    rejection_reason = ma.fields.String(allow_none=True)
+    payroll_export_id = ma.fields.UUID(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class TimeEntryQueryArgsSchema(PageArgsSchema):
+    employee_id = ma.fields.UUID()
+    from_ = DateOrTimestamp(data_key="from")
+    to = DateOrTimestamp()
+    status = ma.fields.String(validate=ma.validate.OneOf(ENTRY_STATUSES))
+    flagged = ma.fields.Boolean()
+    task_id = ma.fields.UUID()
