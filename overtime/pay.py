@@ -1,0 +1,133 @@
+"""Gross pay from buckets: ``hours * rate * multiplier`` per line, half-up to the cent.
+
+The rule is API.md's for payroll exports: *hours* is the exact ``seconds / 3600`` (not the 2-place
+figure shown in a file), each pay line is rounded half-up to the cent once, at its end, and gross
+pay is the sum of the rounded lines, so a payslip always adds up.
+
+``seconds / 3600`` is a repeating decimal for most durations, so the arithmetic is done on exact
+integer ratios: a ``Decimal`` division at any finite precision could land just below a ``.005``
+that is really a tie, or just above one that is not. Floats are refused outright.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from overtime.policy import Policy
+
+SECONDS_PER_HOUR = 3600
+CENT = Decimal("0.01")
+
+BucketName = Literal["regular", "overtime", "double_time"]
+
+
+class BucketTotals(Protocol):
+    """Anything carrying the three bucket totals (every result of the engine does)."""
+
+    @property
+    def regular_seconds(self) -> int: ...
+    @property
+    def overtime_seconds(self) -> int: ...
+    @property
+    def double_time_seconds(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """One bucket's pay: ``amount`` = ``seconds / 3600 * rate * multiplier``, rounded."""
+
+    bucket: BucketName
+    seconds: int
+    rate: Decimal
+    multiplier: Decimal
+    amount: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        """The hours to *show*: 2 places, half-up (the amount uses the exact hours)."""
+        return seconds_to_hours(self.seconds)
+
+
+@dataclass(frozen=True)
+class GrossPay:
+    """The three pay lines (always all three, zero lines included) and their sum."""
+
+    lines: tuple[PayLine, PayLine, PayLine]
+    gross: Decimal
+
+    def line(self, bucket: BucketName) -> PayLine:
+        return next(line for line in self.lines if line.bucket == bucket)
+
+
+def _exact(name: str, value: Decimal | int | str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise TypeError(f"{name} must be a Decimal, int or decimal string, not {value!r}")
+    result = Decimal(value)
+    if not result.is_finite() or result < 0:
+        raise ValueError(f"{name} must be a finite, non-negative amount, not {value!r}")
+    return result
+
+
+def _round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """``numerator / denominator`` (both >= 0, denominator > 0) rounded half-up, exactly."""
+    units, remainder = divmod(numerator * 10**places, denominator)
+    if 2 * remainder >= denominator:
+        units += 1
+    # scaleb keeps the exponent, so 0 becomes 0.00 and 5 cents 0.05, independent of context.
+    return Decimal(units).scaleb(-places)
+
+
+def pay_amount(
+    seconds: int, rate: Decimal | int | str, multiplier: Decimal | int | str = 1
+) -> Decimal:
+    """``seconds / 3600 * rate * multiplier``, rounded half-up to the cent."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+        raise ValueError("seconds must be a non-negative int")
+    rate_num, rate_den = _exact("rate", rate).as_integer_ratio()
+    mult_num, mult_den = _exact("multiplier", multiplier).as_integer_ratio()
+    return _round_half_up(
+        seconds * rate_num * mult_num, SECONDS_PER_HOUR * rate_den * mult_den, places=2
+    )
+
+
+def seconds_to_hours(seconds: int, places: int = 2) -> Decimal:
+    """Hours for display, half-up: 5400 → ``1.50``, 18 → ``0.01``, 17 → ``0.00``."""
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    return _round_half_up(seconds, SECONDS_PER_HOUR, places)
+
+
+def gross_pay(
+    buckets: BucketTotals,
+    hourly_rate: Decimal | int | str,
+    policy: Policy | None = None,
+    *,
+    overtime_multiplier: Decimal | int | str | None = None,
+    double_time_multiplier: Decimal | int | str | None = None,
+) -> GrossPay:
+    """Pay lines and gross for ``buckets`` at ``hourly_rate``.
+
+    Multipliers come from the keyword arguments, else from ``policy``, else 1.5 and 2.0.
+    """
+    policy_overtime = policy.overtime_multiplier if policy is not None else None
+    policy_double = policy.double_time_multiplier if policy is not None else None
+    overtime = _pick(overtime_multiplier, policy_overtime, Decimal("1.5"))
+    double = _pick(double_time_multiplier, policy_double, Decimal("2.0"))
+    rate = _exact("hourly_rate", hourly_rate)
+    lines = (
+        _line("regular", buckets.regular_seconds, rate, Decimal(1)),
+        _line("overtime", buckets.overtime_seconds, rate, overtime),
+        _line("double_time", buckets.double_time_seconds, rate, double),
+    )
+    return GrossPay(lines=lines, gross=sum((line.amount for line in lines), Decimal("0.00")))
+
+
+def _pick(*candidates: Decimal | int | str | None) -> Decimal:
+    value = next(c for c in candidates if c is not None)
+    return _exact("multiplier", value)
+
+
+def _line(bucket: BucketName, seconds: int, rate: Decimal, multiplier: Decimal) -> PayLine:
+    return PayLine(bucket, seconds, rate, multiplier, pay_amount(seconds, rate, multiplier))
