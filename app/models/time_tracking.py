@@ -112,6 +112,16 @@ class ClockEvent(UUIDPk, WorkspaceScoped, Base):
         check_in("decision", PUNCH_DECISIONS, "decision"),
         sa.Index("ix_clock_events_employee_occurred_at", "employee_id", "occurred_at"),
         sa.Index("ix_clock_events_employee_client_id", "employee_id", "client_id"),
+        # An offline punch (client_id) is applied at most once, even when two sync batches
+        # carrying it race each other.
+        sa.Index(
+            "uq_clock_events_accepted_client_id",
+            "employee_id",
+            "client_id",
+            unique=True,
+            postgresql_where=sa.text("decision = 'accepted' AND client_id IS NOT NULL"),
+            sqlite_where=sa.text("decision = 'accepted' AND client_id IS NOT NULL"),
+        ),
         sa.Index("ix_clock_events_org_received_at", "organization_id", "received_at"),
     )
 
