@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +21,9 @@ from app.models.base import (
     UUIDPk,
     WorkspaceScoped,
 )
+
+if TYPE_CHECKING:
+    from app.models.sites import EmployeeGeofence
 
 ROLES = ("owner", "admin", "manager", "payroll", "employee")
 USER_STATUSES = ("pending", "active", "inactive", "suspended")
@@ -199,3 +202,10 @@ class Employee(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    geofence_links: Mapped[list[EmployeeGeofence]] = relationship(
+        "EmployeeGeofence", lazy="selectin", viewonly=True, order_by="EmployeeGeofence.geofence_id"
+    )
+
+    @property
+    def geofence_ids(self) -> list[uuid.UUID]:
+        return [link.geofence_id for link in self.geofence_links]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Department, Employee, User
-from app.services import users
+from app.services import sites, users
 from app.services.auth import normalise_email
 from app.services.tenancy import get_or_404, scoped
 
@@ -183,6 +183,8 @@ def create_employee(actor: User, data: dict[str, Any]) -> Employee:
     )
     db.session.add(employee)
     db.session.flush()
+    if data.get("geofence_ids"):
+        sites.set_employee_geofences(actor, employee, data["geofence_ids"])
     db.session.refresh(user)
     return employee
 
@@ -204,6 +206,8 @@ def update_employee(actor: User, employee: Employee, data: dict[str, Any]) -> Em
     if "manager_id" in data:
         _check_manager(actor, data["manager_id"], employee)
     user_changes = {f: data.pop(f) for f in (*USER_FIELDS, "email", "role") if f in data}
+    if "geofence_ids" in data:
+        sites.set_employee_geofences(actor, employee, data.pop("geofence_ids"))
     if "department" in data:
         employee.department_id = _department(actor, data.pop("department"))
     for field, value in data.items():

@@ -32,7 +32,7 @@ def get_visible_entry(actor: User, entry_id: uuid.UUID | str) -> TimeEntry:
     return entry
 
 
-def _bound(value: date | datetime, actor: User, end: bool) -> datetime:
+def window_bound(value: date | datetime, actor: User, end: bool) -> datetime:
     """A timestamp as is; a date as the start (from) or the end (to, inclusive) of that
     local day in the organization's zone."""
     if isinstance(value, datetime):
@@ -47,10 +47,10 @@ def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
         if field in filters:
             stmt = stmt.where(getattr(TimeEntry, field) == filters[field])
     if "from_" in filters:
-        stmt = stmt.where(TimeEntry.started_at >= _bound(filters["from_"], actor, end=False))
+        stmt = stmt.where(TimeEntry.started_at >= window_bound(filters["from_"], actor, end=False))
     if "to" in filters:
         to = filters["to"]
-        bound = _bound(to, actor, end=True)
+        bound = window_bound(to, actor, end=True)
         stmt = stmt.where(
             TimeEntry.started_at < bound
             if isinstance(to, date) and not isinstance(to, datetime)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.extensions import db
-from app.models import Employee, Geofence, Organization
+from app.models import Employee, Organization
 
 
 def organization_zone(organization_id: object) -> ZoneInfo:
@@ -14,12 +14,12 @@ def organization_zone(organization_id: object) -> ZoneInfo:
     return ZoneInfo(org.timezone if org else "UTC")
 
 
-def employee_zone(employee: Employee, geofence: Geofence | None = None) -> ZoneInfo:
+def employee_zone(employee: Employee, site_timezone: str | None = None) -> ZoneInfo:
     """The employee's own zone, else the site's, else the organization's."""
     if employee.timezone:
         return ZoneInfo(employee.timezone)
-    if geofence is not None and geofence.timezone:
-        return ZoneInfo(geofence.timezone)
+    if site_timezone:
+        return ZoneInfo(site_timezone)
     return organization_zone(employee.organization_id)
 
 

@@ -28,6 +28,7 @@ class EmployeeSchema(Schema):
     department = ma.fields.String(attribute="department.name", allow_none=True)
     timezone = ma.fields.String(allow_none=True)
     overtime_policy_id = ma.fields.UUID(allow_none=True)
+    geofence_ids = ma.fields.List(ma.fields.UUID())
     position = ma.fields.String(allow_none=True)
     hire_date = ma.fields.Date(allow_none=True)
     termination_date = ma.fields.Date(allow_none=True)
@@ -50,6 +51,11 @@ class _EmployeeWritable(Schema):
     department = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=255))
     timezone = TimeZone(allow_none=True)
     overtime_policy_id = ma.fields.UUID(allow_none=True)
+    geofence_ids = ma.fields.List(
+        ma.fields.UUID(),
+        validate=ma.validate.Length(max=1000),
+        metadata={"description": "Where the employee may punch; empty: any workspace fence"},
+    )
     position = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=255))
     hire_date = ma.fields.Date(allow_none=True)
     status = ma.fields.String(validate=ma.validate.OneOf(EMPLOYEE_STATUSES))

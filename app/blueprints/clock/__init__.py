@@ -1,0 +1,1 @@
+"""The phone's clock endpoints and the punch log."""

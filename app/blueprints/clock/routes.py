@@ -1,0 +1,170 @@
+"""`/api/v1/clock/*` (the phone's punches and status) and `/api/v1/clock-events` (the log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from app.blueprints.clock.schemas import (
+    ClockEventQueryArgsSchema,
+    ClockEventSchema,
+    PunchResponseSchema,
+    PunchSchema,
+    StatusSchema,
+    SwitchTaskSchema,
+    SyncResponseSchema,
+    SyncSchema,
+)
+from app.blueprints.common import Blueprint, paginate
+from app.blueprints.idempotency import idempotent
+from app.extensions import db
+from app.models.base import utcnow
+from app.security import current_actor, requires
+from app.services import clock, clock_events, clock_status
+from app.services.punches import Punch
+
+blp = Blueprint("clock", __name__, url_prefix="/api/v1", description="Punches from phones.")
+
+
+def to_punch(kind: str, body: dict[str, Any], raw: Any, source: str = "clock") -> Punch:
+    now = utcnow()
+    return Punch(
+        kind=kind,
+        lat=body["lat"],
+        lon=body["lon"],
+        accuracy_m=body["accuracy_m"],
+        occurred_at=body.get("occurred_at") or now,
+        received_at=now,
+        raw=raw if isinstance(raw, dict) else {},
+        geofence_id=body.get("geofence_id"),
+        task_id=body.get("task_id"),
+        shift_id=body.get("shift_id"),
+        device_id=body.get("device_id"),
+        mock_location=body.get("mock_location", False),
+        note=body.get("note"),
+        client_id=body.get("client_id"),
+        source=source,
+    )
+
+
+def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Apply, commit (a refused punch is still logged), then answer or raise its error."""
+    actor = current_actor()
+    employee = clock.employee_of(actor)
+    outcome = clock.punch(employee, to_punch(kind, body, request.get_json(silent=True)), actor)
+    db.session.commit()
+    if outcome.error is not None:
+        raise outcome.error
+    fence = outcome.screening.fence.as_dict() if outcome.screening else None
+    return {
+        "time_entry": outcome.entry,
+        "previous_time_entry": outcome.previous_entry,
+        "break_": outcome.brk,
+        "geofence": fence,
+        "flags": outcome.flags,
+    }
+
+
+@blp.route("/clock/in", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(PunchSchema)
+@blp.response(201, PunchResponseSchema)
+def clock_in(body: dict[str, Any]) -> Any:
+    """Clock in (geofence-checked; 409 ALREADY_CLOCKED_IN when an entry is open)."""
+    return _punch("in", body)
+
+
+@blp.route("/clock/out", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(PunchSchema)
+@blp.response(200, PunchResponseSchema)
+def clock_out(body: dict[str, Any]) -> Any:
+    """Clock out (ends an open break first; the entry becomes submitted)."""
+    return _punch("out", body)
+
+
+@blp.route("/clock/breaks/start", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(PunchSchema)
+@blp.response(200, PunchResponseSchema)
+def break_start(body: dict[str, Any]) -> Any:
+    """Start an unpaid break."""
+    return _punch("break_start", body)
+
+
+@blp.route("/clock/breaks/end", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(PunchSchema)
+@blp.response(200, PunchResponseSchema)
+def break_end(body: dict[str, Any]) -> Any:
+    """End the current break."""
+    return _punch("break_end", body)
+
+
+@blp.route("/clock/switch-task", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(SwitchTaskSchema)
+@blp.response(201, PunchResponseSchema)
+def switch_task(body: dict[str, Any]) -> Any:
+    """Close the current entry and open one on another task at the same instant."""
+    return _punch("switch_task", body)
+
+
+@blp.route("/clock/status")
+@requires("clock:punch")
+@blp.response(200, StatusSchema)
+def status() -> Any:
+    """State, open entry and break, and seconds worked today and this week (local time)."""
+    result = clock_status.status(clock.employee_of(current_actor()), utcnow())
+    return {
+        "state": result.state,
+        "time_entry": result.time_entry,
+        "break_": result.brk,
+        "today_seconds": result.today_seconds,
+        "week_seconds": result.week_seconds,
+    }
+
+
+@blp.route("/clock/sync", methods=["POST"])
+@requires("clock:punch")
+@idempotent
+@blp.arguments(SyncSchema)
+@blp.response(200, SyncResponseSchema)
+def sync(body: dict[str, Any]) -> Any:
+    """Apply offline punches in occurred_at order; one result per punch, none lost."""
+    actor = current_actor()
+    raw = (request.get_json(silent=True) or {}).get("punches") or []
+    punches = [
+        to_punch(p["type"], p, raw[i] if i < len(raw) else {}, "sync")
+        for i, p in enumerate(body["punches"])
+    ]
+    outcomes = clock.sync(clock.employee_of(actor), punches, actor)
+    db.session.commit()
+    return {
+        "results": [
+            {
+                "client_id": o.punch.client_id,
+                "status": o.event.decision,
+                "error": o.error.code if o.error else None,
+                "message": o.error.message if o.error else None,
+                "time_entry_id": o.entry.id if o.entry else None,
+                "flags": o.flags,
+            }
+            for o in outcomes
+        ]
+    }
+
+
+@blp.route("/clock-events")
+@requires("clock_events:read")
+@blp.arguments(ClockEventQueryArgsSchema, location="query")
+@blp.response(200, ClockEventSchema(many=True))
+def list_clock_events(args: dict[str, Any]) -> Any:
+    """Every punch received, accepted or rejected, newest first (managers: their reports)."""
+    return paginate(clock_events.search(current_actor(), args), args)

@@ -1,0 +1,1 @@
+"""Geofences: sites as polygons or circles, import, and a dry-run check."""

@@ -1,0 +1,269 @@
+"""The clock: punches open and close time entries and breaks; every punch received is logged.
+
+Each punch runs in a savepoint. If a rule refuses it, its partial writes are undone but its
+`clock_events` row stays, and the caller commits that before answering with the error; so
+a punch the server received is never lost, accepted or not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
+from app.services import time_rules
+from app.services.punches import Punch, Screening, TimestampOutOfRange, screen
+from app.services.tenancy import get_or_404
+from app.services.timezones import employee_zone, local_date
+
+
+class AlreadyClockedIn(Conflict):
+    code, default_message = "ALREADY_CLOCKED_IN", "You are already clocked in."
+
+
+class NotClockedIn(Conflict):
+    code, default_message = "NOT_CLOCKED_IN", "You are not clocked in."
+
+
+class AlreadyOnBreak(Conflict):
+    code, default_message = "ALREADY_ON_BREAK", "You are already on a break."
+
+
+class NotOnBreak(Conflict):
+    code, default_message = "NOT_ON_BREAK", "You are not on a break."
+
+
+class DuplicatePunch(Conflict):
+    code, default_message = "DUPLICATE_PUNCH", "This punch was already received."
+
+
+@dataclass
+class PunchOutcome:
+    punch: Punch
+    event: ClockEvent
+    entry: TimeEntry | None = None
+    previous_entry: TimeEntry | None = None
+    brk: Break | None = None
+    screening: Screening | None = None
+    error: DomainError | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def employee_of(actor: User) -> Employee:
+    employee = actor.employee
+    if employee is None or employee.status not in ("active", "pending"):
+        raise Forbidden("Only employees can punch.", code="NOT_AN_EMPLOYEE")
+    return employee
+
+
+def open_entry(employee: Employee, *, for_update: bool = False) -> TimeEntry | None:
+    stmt = sa.select(TimeEntry).where(
+        TimeEntry.employee_id == employee.id,
+        TimeEntry.status == "open",
+        TimeEntry.deleted_at.is_(None),
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    entry: TimeEntry | None = db.session.scalars(stmt).first()
+    return entry
+
+
+def open_break(entry: TimeEntry) -> Break | None:
+    stmt = sa.select(Break).where(Break.time_entry_id == entry.id, Break.ended_at.is_(None))
+    brk: Break | None = db.session.scalars(stmt).first()
+    return brk
+
+
+def _merge_flags(entry: TimeEntry, flags: list[str]) -> None:
+    merged = list(entry.flags or [])
+    merged += [f for f in flags if f not in merged]
+    entry.flags = merged
+
+
+def _check_task(employee: Employee, task_id: uuid.UUID | None, actor: User) -> None:
+    if task_id is None:
+        return
+    try:
+        get_or_404(Task, task_id, actor)
+    except NotFound:
+        raise ValidationFailed(errors={"task_id": ["No such task."]}) from None
+
+
+def _open(employee: Employee, punch: Punch, screening: Screening, actor: User) -> TimeEntry:
+    site = screening.fence.site
+    zone = employee_zone(employee, site.timezone if site else None)
+    entry = TimeEntry(
+        organization_id=employee.organization_id,
+        workspace_id=employee.workspace_id,
+        employee_id=employee.id,
+        created_by=actor.id,
+        entry_date=local_date(punch.occurred_at, zone),
+        started_at=punch.occurred_at,
+        paid_started_at=punch.occurred_at,
+        status="open",
+        source=punch.source,
+        task_id=punch.task_id,
+        shift_id=screening.shift.id if screening.shift else None,
+        geofence_id=site.id if site else None,
+        clock_in_geo=screening.geo(punch),
+        flags=list(dict.fromkeys(screening.flags)),
+        note=punch.note,
+    )
+    db.session.add(entry)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyClockedIn() from None
+    return entry
+
+
+def _close(entry: TimeEntry, punch: Punch, screening: Screening) -> None:
+    if punch.occurred_at < entry.started_at:
+        raise TimestampOutOfRange("occurred_at is before the entry's start.")
+    brk = open_break(entry)
+    if brk is not None:
+        brk.ended_at = punch.occurred_at
+    entry.ended_at = punch.occurred_at
+    entry.status = "submitted"
+    entry.clock_out_geo = screening.geo(punch)
+    _merge_flags(entry, screening.flags)
+    db.session.flush()
+    breaks = db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id))
+    time_rules.close_totals(entry, list(breaks))
+
+
+def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome) -> None:
+    _check_task(employee, punch.task_id, actor)
+    entry = open_entry(employee, for_update=True)
+    if punch.kind == "in":
+        if entry is not None:
+            raise AlreadyClockedIn(details={"time_entry_id": str(entry.id)})
+        outcome.screening = screen(employee, punch)
+        outcome.entry = _open(employee, punch, outcome.screening, actor)
+        return
+    if entry is None:
+        raise NotClockedIn()
+    shift = db.session.get(Shift, entry.shift_id) if entry.shift_id else None
+    outcome.screening = screen(employee, punch, shift)
+    if punch.kind == "out":
+        _close(entry, punch, outcome.screening)
+        outcome.entry = entry
+    elif punch.kind == "switch_task":
+        _close(entry, punch, outcome.screening)
+        outcome.previous_entry = entry
+        outcome.entry = _open(employee, punch, outcome.screening, actor)
+    else:
+        _break(entry, punch, outcome)
+
+
+def _break(entry: TimeEntry, punch: Punch, outcome: PunchOutcome) -> None:
+    current = open_break(entry)
+    if punch.occurred_at < entry.started_at or (
+        current is not None and punch.occurred_at < current.started_at
+    ):
+        raise TimestampOutOfRange("occurred_at is before the entry's or the break's start.")
+    if punch.kind == "break_start":
+        if current is not None:
+            raise AlreadyOnBreak()
+        current = Break(
+            organization_id=entry.organization_id,
+            time_entry_id=entry.id,
+            employee_id=entry.employee_id,
+            started_at=punch.occurred_at,
+        )
+        db.session.add(current)
+    else:
+        if current is None:
+            raise NotOnBreak()
+        current.ended_at = punch.occurred_at
+    _merge_flags(entry, outcome.screening.flags if outcome.screening else [])
+    db.session.flush()
+    outcome.entry, outcome.brk = entry, current
+
+
+def _event(
+    employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome, decision: str
+) -> ClockEvent:
+    fence = outcome.screening.fence if outcome.screening else None
+    event = ClockEvent(
+        organization_id=employee.organization_id,
+        workspace_id=employee.workspace_id,
+        employee_id=employee.id,
+        user_id=actor.id,
+        type=punch.kind,
+        client_id=punch.client_id,
+        occurred_at=punch.occurred_at,
+        received_at=punch.received_at,
+        lat=punch.lat,
+        lon=punch.lon,
+        accuracy_m=punch.accuracy_m,
+        device_id=punch.device_id,
+        mock_location=punch.mock_location,
+        source=punch.source,
+        payload=punch.raw,
+        decision=decision,
+        reason=outcome.error.code if outcome.error else None,
+        geofence_id=fence.site.id if fence and fence.site else None,
+        geofence_result=fence.result if fence else None,
+        distance_m=fence.distance_m if fence else None,
+        flags=outcome.flags,
+        time_entry_id=outcome.entry.id if outcome.entry else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def _seen(employee: Employee, client_id: uuid.UUID | None) -> bool:
+    if client_id is None:
+        return False
+    stmt = sa.select(ClockEvent.id).where(
+        ClockEvent.employee_id == employee.id,
+        ClockEvent.client_id == client_id,
+        ClockEvent.decision != "duplicate",
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def punch(employee: Employee, punch_: Punch, actor: User) -> PunchOutcome:
+    """Apply one punch. A refused punch comes back with `error` set, its event recorded."""
+    outcome = PunchOutcome(punch=punch_, event=None)  # type: ignore[arg-type]
+    if _seen(employee, punch_.client_id):
+        outcome.error = DuplicatePunch()
+        outcome.event = _event(employee, punch_, actor, outcome, "duplicate")
+        db.session.flush()
+        return outcome
+    try:
+        with db.session.begin_nested():
+            _apply(employee, punch_, actor, outcome)
+            outcome.flags = list(
+                dict.fromkeys(outcome.screening.flags if outcome.screening else [])
+            )
+            outcome.event = _event(employee, punch_, actor, outcome, "accepted")
+            db.session.flush()
+    except IntegrityError:
+        # Lost a race on the accepted-client_id index: the other batch applied it.
+        outcome = PunchOutcome(punch=punch_, event=None, error=DuplicatePunch())  # type: ignore[arg-type]
+        outcome.event = _event(employee, punch_, actor, outcome, "duplicate")
+        db.session.flush()
+    except DomainError as err:
+        outcome.entry = outcome.previous_entry = outcome.brk = None
+        outcome.error = err
+        outcome.event = _event(employee, punch_, actor, outcome, "rejected")
+        db.session.flush()
+    return outcome
+
+
+def sync(employee: Employee, punches: list[Punch], actor: User) -> list[PunchOutcome]:
+    """Apply an offline batch in `occurred_at` order; each punch stands or falls alone.
+    Outcomes come back in the order the phone sent them."""
+    order = sorted(range(len(punches)), key=lambda i: (punches[i].occurred_at, i))
+    outcomes: dict[int, PunchOutcome] = {}
+    for i in order:
+        outcomes[i] = punch(employee, punches[i], actor)
+    return [outcomes[i] for i in range(len(punches))]

@@ -1,0 +1,35 @@
+"""Reading the punch log (`GET /clock-events`): managers see their reports', admins all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.models import ClockEvent, Employee, User
+from app.services.employees import visible_employees
+from app.services.tenancy import scoped
+from app.services.time_entries import window_bound
+
+
+def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
+    stmt = scoped(ClockEvent, actor)
+    if actor.role == "manager":
+        stmt = stmt.where(
+            ClockEvent.employee_id.in_(visible_employees(actor).with_only_columns(Employee.id))
+        )
+    for field in ("employee_id", "decision", "type"):
+        if field in filters:
+            stmt = stmt.where(getattr(ClockEvent, field) == filters[field])
+    if "from_" in filters:
+        stmt = stmt.where(ClockEvent.occurred_at >= window_bound(filters["from_"], actor, False))
+    if "to" in filters:
+        to = filters["to"]
+        bound = window_bound(to, actor, True)
+        stmt = stmt.where(
+            ClockEvent.occurred_at <= bound
+            if isinstance(to, datetime)
+            else ClockEvent.occurred_at < bound
+        )
+    return stmt.order_by(ClockEvent.received_at.desc(), ClockEvent.id)

@@ -1,0 +1,171 @@
+"""Geofence checks for punches: which fence applies, and a per-process cache of built fences.
+
+Building a `geofences.Fence` (projection, validation) costs far more than a decision, so each
+process keeps the fences of a workspace built, and rebuilds them when the organization's
+`geofence_version` (bumped in the same transaction as any geofence write) moves on: one
+primary-key read per punch tells every process, on every machine, that its cache is stale.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+import geofences
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Employee, EmployeeGeofence, Geofence, Organization, Shift
+
+
+@dataclass(frozen=True)
+class SiteFence:
+    """What a punch needs of a geofence row, with its built fence."""
+
+    id: uuid.UUID
+    name: str
+    policy: str
+    timezone: str | None
+    fence: geofences.Fence
+
+
+@dataclass(frozen=True)
+class FenceCheck:
+    """The geofence part of a punch's outcome (API.md: `{result, geofence_id, distance_m}`)."""
+
+    site: SiteFence | None
+    result: str | None  # None: no fence applies, or its policy is "off"
+    distance_m: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "result": self.result,
+            "geofence_id": str(self.site.id) if self.site else None,
+            "distance_m": self.distance_m,
+        }
+
+
+@dataclass(frozen=True)
+class _Workspace:
+    version: int
+    sites: dict[uuid.UUID, SiteFence]
+    index: geofences.FenceIndex
+
+
+_cache: dict[uuid.UUID, _Workspace] = {}
+_lock = threading.Lock()
+
+
+def build_site(row: Geofence) -> SiteFence:
+    fence = geofences.Fence(
+        row.geometry,
+        row.radius_m,
+        fence_id=str(row.id),
+        buffer_m=row.buffer_m,
+        max_accuracy_m=row.max_accuracy_m,
+    )
+    return SiteFence(row.id, row.name, row.policy, row.timezone, fence)
+
+
+def bump_version(organization_id: uuid.UUID) -> None:
+    """Call in the transaction of every geofence write: other processes drop their cache."""
+    db.session.execute(
+        sa.update(Organization)
+        .where(Organization.id == organization_id)
+        .values(geofence_version=Organization.geofence_version + 1)
+    )
+
+
+def _workspace(organization_id: uuid.UUID, workspace_id: uuid.UUID) -> _Workspace:
+    version = (
+        db.session.scalar(
+            sa.select(Organization.geofence_version).where(Organization.id == organization_id)
+        )
+        or 0
+    )
+    cached = _cache.get(workspace_id)
+    if cached is not None and cached.version == version:
+        return cached
+    rows = db.session.scalars(
+        sa.select(Geofence).where(
+            Geofence.organization_id == organization_id,
+            Geofence.workspace_id == workspace_id,
+            Geofence.deleted_at.is_(None),
+            Geofence.is_active.is_(True),
+        )
+    )
+    sites = {row.id: build_site(row) for row in rows}
+    built = _Workspace(version, sites, geofences.FenceIndex(s.fence for s in sites.values()))
+    with _lock:
+        _cache[workspace_id] = built
+    return built
+
+
+def _allowed_ids(employee: Employee) -> set[uuid.UUID]:
+    rows = db.session.scalars(
+        sa.select(EmployeeGeofence.geofence_id).where(EmployeeGeofence.employee_id == employee.id)
+    )
+    return set(rows)
+
+
+def _decide(site: SiteFence, lat: float, lon: float, accuracy_m: float) -> FenceCheck:
+    if site.policy == "off":
+        return FenceCheck(site, None, None)
+    decision = geofences.decide(site.fence, lat, lon, accuracy_m)
+    return FenceCheck(site, str(decision.result), decision.distance_m)
+
+
+def check(
+    employee: Employee,
+    lat: float,
+    lon: float,
+    accuracy_m: float,
+    geofence_id: uuid.UUID | None = None,
+    shift: Shift | None = None,
+) -> FenceCheck:
+    """API.md's choice of fence for an employee's punch (named, else the shift's, else the
+    nearest allowed) and its decision."""
+    chosen = geofence_id or (shift.geofence_id if shift is not None else None)
+    return check_in_workspace(
+        employee.organization_id,
+        employee.workspace_id,
+        _allowed_ids(employee),
+        lat,
+        lon,
+        accuracy_m,
+        chosen,
+        named=geofence_id is not None,
+    )
+
+
+def check_in_workspace(
+    organization_id: uuid.UUID,
+    workspace_id: uuid.UUID,
+    allowed: set[uuid.UUID],
+    lat: float,
+    lon: float,
+    accuracy_m: float,
+    chosen: uuid.UUID | None = None,
+    *,
+    named: bool = False,
+) -> FenceCheck:
+    """The decision against `chosen`, else the nearest of `allowed` (empty: any fence of the
+    workspace). No fence at all: nothing to check."""
+    space = _workspace(organization_id, workspace_id)
+    if chosen is not None:
+        site = space.sites.get(chosen)
+        if site is None or (named and allowed and chosen not in allowed):
+            raise ValidationFailed(errors={"geofence_id": ["Not a geofence you may punch at."]})
+        return _decide(site, lat, lon, accuracy_m)
+    if allowed:
+        candidates = [space.sites[i] for i in allowed if i in space.sites]
+        if not candidates:
+            return FenceCheck(None, None, None)
+        nearest = min(candidates, key=lambda s: (s.fence.distance_m(lat, lon), str(s.id)))
+        return _decide(nearest, lat, lon, accuracy_m)
+    found = space.index.nearest(lat, lon)
+    if found is None or found.fence.fence_id is None:
+        return FenceCheck(None, None, None)
+    return _decide(space.sites[uuid.UUID(found.fence.fence_id)], lat, lon, accuracy_m)

@@ -1,0 +1,157 @@
+"""What every punch is checked for before it touches a time entry: its timestamp window, the
+geofence policy, and the flags it earns (location, travel speed, lateness, late sync)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from pyproj import Geod
+
+from app.errors import DomainError, ValidationFailed
+from app.extensions import db
+from app.models import ClockEvent, Employee, Shift
+from app.services import geofencing, shifts
+
+MAX_FUTURE = timedelta(minutes=5)
+MAX_PAST = timedelta(hours=72)
+LATE_SYNC_AFTER = timedelta(minutes=15)
+MAX_TRAVEL_KMH = 300.0
+_GEOD = Geod(ellps="WGS84")
+
+
+class PunchRejected(DomainError):
+    status = 422
+
+
+class TimestampOutOfRange(PunchRejected):
+    code = "TIMESTAMP_OUT_OF_RANGE"
+    default_message = "occurred_at is too far in the future or the past."
+
+
+class GeofenceOutside(PunchRejected):
+    code = "GEOFENCE_OUTSIDE"
+    default_message = "You are outside the geofence."
+
+
+class AccuracyTooLow(PunchRejected):
+    code = "GPS_ACCURACY_TOO_LOW"
+    default_message = "The location is not accurate enough; wait for a better GPS fix."
+
+
+@dataclass
+class Punch:
+    """One punch as the phone sent it (`raw`), parsed."""
+
+    kind: str  # in | out | break_start | break_end | switch_task
+    lat: float
+    lon: float
+    accuracy_m: float
+    occurred_at: datetime
+    received_at: datetime
+    raw: dict[str, Any]
+    geofence_id: uuid.UUID | None = None
+    task_id: uuid.UUID | None = None
+    shift_id: uuid.UUID | None = None
+    device_id: str | None = None
+    mock_location: bool = False
+    note: str | None = None
+    client_id: uuid.UUID | None = None
+    source: str = "clock"
+
+
+@dataclass
+class Screening:
+    """A punch that passed: the fence decision, the shift it belongs to, and its flags."""
+
+    fence: geofencing.FenceCheck
+    shift: Shift | None
+    flags: list[str] = field(default_factory=list)
+
+    def geo(self, punch: Punch) -> dict[str, Any]:
+        return {
+            "lat": punch.lat,
+            "lon": punch.lon,
+            "accuracy_m": punch.accuracy_m,
+            "device_id": punch.device_id,
+            "mock_location": punch.mock_location,
+            **self.fence.as_dict(),
+        }
+
+
+def check_window(occurred_at: datetime, received_at: datetime) -> None:
+    if occurred_at > received_at + MAX_FUTURE or occurred_at < received_at - MAX_PAST:
+        raise TimestampOutOfRange(
+            details={"occurred_at": occurred_at.isoformat(), "server_time": received_at.isoformat()}
+        )
+
+
+def _geofence_flags(check: geofencing.FenceCheck) -> list[str]:
+    """Policy `enforce` refuses outside/low accuracy; `flag` records them; `off` checks nothing."""
+    if check.site is None or check.result is None:
+        return []
+    details = {"distance_m": check.distance_m, "geofence_id": str(check.site.id)}
+    if check.result == "uncertain":
+        return ["UNCERTAIN_LOCATION"]
+    if check.site.policy == "enforce":
+        if check.result == "outside":
+            raise GeofenceOutside(details=details)
+        if check.result == "low_accuracy":
+            raise AccuracyTooLow(details=details)
+    if check.result == "outside":
+        return ["OUTSIDE_GEOFENCE"]
+    if check.result == "low_accuracy":
+        return ["LOW_ACCURACY"]
+    return []
+
+
+def _impossible_travel(employee: Employee, punch: Punch) -> bool:
+    """Implied speed from the previous accepted punch (by device time) above 300 km/h."""
+    previous = db.session.execute(
+        sa.select(ClockEvent.lat, ClockEvent.lon, ClockEvent.occurred_at)
+        .where(
+            ClockEvent.employee_id == employee.id,
+            ClockEvent.decision == "accepted",
+            ClockEvent.lat.is_not(None),
+            ClockEvent.occurred_at <= punch.occurred_at,
+        )
+        .order_by(ClockEvent.occurred_at.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return False
+    _, _, metres = _GEOD.inv(previous.lon, previous.lat, punch.lon, punch.lat)
+    seconds = max((punch.occurred_at - previous.occurred_at).total_seconds(), 1.0)
+    return metres / 1000 / (seconds / 3600) > MAX_TRAVEL_KMH
+
+
+def _shift(employee: Employee, punch: Punch) -> Shift | None:
+    if punch.shift_id is None:
+        return shifts.scheduled_shift(employee, punch.occurred_at)
+    shift = db.session.get(Shift, punch.shift_id)
+    if shift is None or shift.employee_id != employee.id or shift.deleted_at is not None:
+        raise ValidationFailed(errors={"shift_id": ["Not one of your shifts."]})
+    return shift
+
+
+def screen(employee: Employee, punch: Punch, shift: Shift | None = None) -> Screening:
+    """Check a punch and collect its flags; raises the domain error that refuses it."""
+    check_window(punch.occurred_at, punch.received_at)
+    if shift is None and punch.kind in ("in", "switch_task"):
+        shift = _shift(employee, punch)
+    fence = geofencing.check(
+        employee, punch.lat, punch.lon, punch.accuracy_m, punch.geofence_id, shift
+    )
+    flags = _geofence_flags(fence)
+    if punch.mock_location:
+        flags.append("MOCK_LOCATION")
+    if _impossible_travel(employee, punch):
+        flags.append("IMPOSSIBLE_TRAVEL")
+    if punch.kind in ("in", "out"):
+        flags += shifts.punch_flags(shift, punch.kind, punch.occurred_at)
+    if punch.received_at - punch.occurred_at > LATE_SYNC_AFTER:
+        flags.append("LATE_SYNC")
+    return Screening(fence, shift, flags)
