@@ -219,3 +219,27 @@ def assert_error() -> Callable[..., dict[str, Any]]:
         return dict(body)
 
     return check
+
+
+# A square of about 111 m × 111 m in Chicago's Loop (1/1000 of a degree of latitude per side).
+SITE_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-87.630, 41.880], [-87.629, 41.880], [-87.629, 41.881],
+                     [-87.630, 41.881], [-87.630, 41.880]]],
+}
+
+
+@pytest.fixture
+def make_geofence(app: Flask) -> Callable[..., Any]:
+    """make_geofence(owner, geometry=SITE_SQUARE, policy="enforce", **fields) → Geofence."""
+    from app.extensions import db
+    from app.services import sites
+
+    def make(owner: Any, **fields: Any) -> Any:
+        data = {"name": "Site", "geometry": SITE_SQUARE, "policy": "enforce", "buffer_m": 0.0,
+                "max_accuracy_m": 100.0, **fields}
+        site = sites.create(owner, data)
+        db.session.commit()
+        return site
+
+    return make

@@ -145,12 +145,14 @@ def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome)
         if entry is not None:
             raise AlreadyClockedIn(details={"time_entry_id": str(entry.id)})
         outcome.screening = screen(employee, punch)
+        outcome.screening.raise_refusal()
         outcome.entry = _open(employee, punch, outcome.screening, actor)
         return
     if entry is None:
         raise NotClockedIn()
     shift = db.session.get(Shift, entry.shift_id) if entry.shift_id else None
     outcome.screening = screen(employee, punch, shift)
+    outcome.screening.raise_refusal()
     if punch.kind == "out":
         _close(entry, punch, outcome.screening)
         outcome.entry = entry
@@ -164,13 +166,13 @@ def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome)
 
 def _break(entry: TimeEntry, punch: Punch, outcome: PunchOutcome) -> None:
     current = open_break(entry)
-    if punch.occurred_at < entry.started_at or (
-        current is not None and punch.occurred_at < current.started_at
-    ):
+    if punch.kind == "break_start" and current is not None:
+        raise AlreadyOnBreak()
+    if punch.kind == "break_end" and current is None:
+        raise NotOnBreak()
+    if punch.occurred_at < (current.started_at if current else entry.started_at):
         raise TimestampOutOfRange("occurred_at is before the entry's or the break's start.")
-    if punch.kind == "break_start":
-        if current is not None:
-            raise AlreadyOnBreak()
+    if current is None:
         current = Break(
             organization_id=entry.organization_id,
             time_entry_id=entry.id,
@@ -179,8 +181,6 @@ def _break(entry: TimeEntry, punch: Punch, outcome: PunchOutcome) -> None:
         )
         db.session.add(current)
     else:
-        if current is None:
-            raise NotOnBreak()
         current.ended_at = punch.occurred_at
     _merge_flags(entry, outcome.screening.flags if outcome.screening else [])
     db.session.flush()

@@ -70,6 +70,13 @@ class Screening:
     fence: geofencing.FenceCheck
     shift: Shift | None
     flags: list[str] = field(default_factory=list)
+    # Set when the geofence policy refuses the punch; kept apart so the refused punch's log
+    # row still shows which fence, what result and how far.
+    refusal: DomainError | None = None
+
+    def raise_refusal(self) -> None:
+        if self.refusal is not None:
+            raise self.refusal
 
     def geo(self, punch: Punch) -> dict[str, Any]:
         return {
@@ -89,29 +96,33 @@ def check_window(occurred_at: datetime, received_at: datetime) -> None:
         )
 
 
-def _geofence_flags(check: geofencing.FenceCheck) -> list[str]:
+def _geofence_flags(check: geofencing.FenceCheck) -> tuple[list[str], DomainError | None]:
     """Policy `enforce` refuses outside/low accuracy; `flag` records them; `off` checks nothing."""
     if check.site is None or check.result is None:
-        return []
+        return [], None
     details = {"distance_m": check.distance_m, "geofence_id": str(check.site.id)}
     if check.result == "uncertain":
-        return ["UNCERTAIN_LOCATION"]
+        return ["UNCERTAIN_LOCATION"], None
     if check.site.policy == "enforce":
         if check.result == "outside":
-            raise GeofenceOutside(details=details)
+            return [], GeofenceOutside(details=details)
         if check.result == "low_accuracy":
-            raise AccuracyTooLow(details=details)
+            return [], AccuracyTooLow(details=details)
     if check.result == "outside":
-        return ["OUTSIDE_GEOFENCE"]
+        return ["OUTSIDE_GEOFENCE"], None
     if check.result == "low_accuracy":
-        return ["LOW_ACCURACY"]
-    return []
+        return ["LOW_ACCURACY"], None
+    return [], None
 
 
 def _impossible_travel(employee: Employee, punch: Punch) -> bool:
-    """Implied speed from the previous accepted punch (by device time) above 300 km/h."""
+    """Implied speed from the previous accepted punch (by device time) above 300 km/h.
+
+    Both fixes' reported accuracies are taken off the distance and a gap under a minute counts
+    as a minute, so GPS jitter between two quick punches is never mistaken for travel.
+    """
     previous = db.session.execute(
-        sa.select(ClockEvent.lat, ClockEvent.lon, ClockEvent.occurred_at)
+        sa.select(ClockEvent.lat, ClockEvent.lon, ClockEvent.accuracy_m, ClockEvent.occurred_at)
         .where(
             ClockEvent.employee_id == employee.id,
             ClockEvent.decision == "accepted",
@@ -124,8 +135,9 @@ def _impossible_travel(employee: Employee, punch: Punch) -> bool:
     if previous is None:
         return False
     _, _, metres = _GEOD.inv(previous.lon, previous.lat, punch.lon, punch.lat)
-    seconds = max((punch.occurred_at - previous.occurred_at).total_seconds(), 1.0)
-    return metres / 1000 / (seconds / 3600) > MAX_TRAVEL_KMH
+    metres = max(0.0, metres - (previous.accuracy_m or 0.0) - punch.accuracy_m)
+    hours = max((punch.occurred_at - previous.occurred_at).total_seconds(), 60.0) / 3600
+    return metres / 1000 / hours > MAX_TRAVEL_KMH
 
 
 def _shift(employee: Employee, punch: Punch) -> Shift | None:
@@ -138,14 +150,15 @@ def _shift(employee: Employee, punch: Punch) -> Shift | None:
 
 
 def screen(employee: Employee, punch: Punch, shift: Shift | None = None) -> Screening:
-    """Check a punch and collect its flags; raises the domain error that refuses it."""
+    """Check a punch and collect its flags. A bad timestamp or fence choice raises; a geofence
+    refusal comes back in `refusal` (call `raise_refusal()` once the outcome holds it)."""
     check_window(punch.occurred_at, punch.received_at)
     if shift is None and punch.kind in ("in", "switch_task"):
         shift = _shift(employee, punch)
     fence = geofencing.check(
         employee, punch.lat, punch.lon, punch.accuracy_m, punch.geofence_id, shift
     )
-    flags = _geofence_flags(fence)
+    flags, refusal = _geofence_flags(fence)
     if punch.mock_location:
         flags.append("MOCK_LOCATION")
     if _impossible_travel(employee, punch):
@@ -154,4 +167,4 @@ def screen(employee: Employee, punch: Punch, shift: Shift | None = None) -> Scre
         flags += shifts.punch_flags(shift, punch.kind, punch.occurred_at)
     if punch.received_at - punch.occurred_at > LATE_SYNC_AFTER:
         flags.append("LATE_SYNC")
-    return Screening(fence, shift, flags)
+    return Screening(fence, shift, flags, refusal)
