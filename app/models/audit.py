@@ -66,6 +66,8 @@ class IdempotencyKey(UUIDPk, Base):
     path: Mapped[str] = mapped_column(sa.String(500))
     request_hash: Mapped[str] = mapped_column(sa.String(64))
     response_status: Mapped[int | None] = mapped_column(default=None)
-    response_body: Mapped[Any | None] = mapped_column(JSONType, default=None)
+    # The exact bytes answered (as text): a replay must be byte-identical, which JSONB's
+    # key reordering would not give.
+    response_body: Mapped[str | None] = mapped_column(sa.Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -35,7 +35,7 @@ class KeyReused(ValidationFailed):
 @dataclass(frozen=True)
 class StoredResponse:
     status: int
-    body: Any
+    body: str  # the JSON text exactly as first answered ("" for an empty body)
 
 
 def request_hash(method: str, path: str, raw_body: bytes) -> str:
@@ -62,7 +62,7 @@ def _replay(row: IdempotencyKey, digest: str) -> StoredResponse | None:
         raise KeyReused()
     if row.response_status is None:
         return None
-    return StoredResponse(row.response_status, row.response_body)
+    return StoredResponse(row.response_status, row.response_body or "")
 
 
 def claim(user: User, key: str, method: str, path: str, digest: str) -> StoredResponse | None:
@@ -116,7 +116,7 @@ def _wait_for_first(user: User, key: str, digest: str) -> StoredResponse:
 
 
 def store(
-    user: User, key: str, method: str, path: str, digest: str, status: int, body: Any
+    user: User, key: str, method: str, path: str, digest: str, status: int, body: str
 ) -> None:
     """Record the response (in its own commit, after the request's own)."""
     row = _find(user, key)

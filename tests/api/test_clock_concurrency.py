@@ -1,0 +1,114 @@
+"""Real concurrency against PostgreSQL: one open entry per employee and Idempotency-Key hold
+when 20 requests arrive at once. These tests commit for real, then empty the tables."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+PLACE = {"lat": 41.8805, "lon": -87.6295, "accuracy_m": 8.0}
+THREADS = 20
+
+
+@pytest.fixture
+def live(_app: Flask) -> Iterator[Flask]:
+    """The app with real commits (no rolled-back outer transaction); tables emptied after."""
+    from app.extensions import db
+
+    with _app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL's concurrent writers")
+    yield _app
+    with _app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+        db.session.commit()
+
+
+def _employee_token(app: Flask) -> str:
+    from decimal import Decimal
+
+    from app.extensions import db
+    from app.services import auth, employees
+
+    with app.app_context():
+        _o, _w, owner = auth.register(
+            {"name": "Race Co", "timezone": "UTC"},
+            {
+                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "owner-password",
+                "first_name": "O",
+                "last_name": "W",
+            },
+        )
+        worker = employees.create_employee(
+            owner,
+            {
+                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "worker-password",
+                "first_name": "W",
+                "last_name": "K",
+                "employee_number": "1",
+                "hourly_rate": Decimal("20.00"),
+            },
+        )
+        token = auth.start_session(worker.user, None, None).access_token
+        db.session.commit()
+        return token
+
+
+def _fire(app: Flask, headers: dict[str, str]) -> list[Any]:
+    barrier = threading.Barrier(THREADS)
+    responses: list[Any] = [None] * THREADS
+
+    def call(i: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        responses[i] = client.post("/api/v1/clock/in", json=PLACE, headers=headers)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return responses
+
+
+def _open_entries(app: Flask) -> int:
+    from app.extensions import db
+    from app.models import TimeEntry
+
+    with app.app_context():
+        return (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(TimeEntry).where(TimeEntry.status == "open")
+            )
+            or 0
+        )
+
+
+@pytest.mark.postgres_only
+def test_concurrent_clock_ins_give_one_201_and_the_rest_409(live):
+    token = _employee_token(live)
+    responses = _fire(live, {"Authorization": f"Bearer {token}"})
+    outcomes = Counter((r.status_code, r.get_json().get("error")) for r in responses)
+    assert outcomes == {(201, None): 1, (409, "ALREADY_CLOCKED_IN"): THREADS - 1}
+    assert _open_entries(live) == 1
+
+
+@pytest.mark.postgres_only
+def test_twenty_identical_requests_with_one_key_create_one_entry(live):
+    token = _employee_token(live)
+    responses = _fire(live, {"Authorization": f"Bearer {token}", "Idempotency-Key": "same-tap"})
+    assert [r.status_code for r in responses] == [201] * THREADS
+    assert len({r.get_data() for r in responses}) == 1
+    replayed = sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses)
+    assert replayed == THREADS - 1
+    assert _open_entries(live) == 1
