@@ -129,11 +129,12 @@ def test_timestamp_without_offset_and_bad_coordinates_are_422(
             422,
             "VALIDATION_ERROR",
         )
+    # NaN is not JSON (RFC 8259), whatever Python's own parser would accept.
     raw = '{"lat": NaN, "lon": 1, "accuracy_m": 5}'
     assert_error(
         client.post("/api/v1/clock/in", data=raw, content_type="application/json", headers=auth),
-        422,
-        "VALIDATION_ERROR",
+        400,
+        "MALFORMED_JSON",
     )
 
 
@@ -313,3 +314,52 @@ def test_owner_without_employee_record_cannot_punch(client, make_org, headers, a
     assert_error(
         client.post("/api/v1/clock/in", json=INSIDE, headers=headers(owner)), 403, "NOT_AN_EMPLOYEE"
     )
+
+
+def test_late_and_early_leave_against_the_scheduled_shift(client, worker, headers, db, frozen):
+    from app.models import Shift
+
+    employee, owner = worker
+    shift = Shift(
+        organization_id=owner.organization_id,
+        workspace_id=owner.workspace_id,
+        employee_id=employee.id,
+        starts_at=NOW - timedelta(minutes=10),
+        ends_at=NOW + timedelta(hours=8),
+        grace_minutes=5,
+    )
+    db.session.add(shift)
+    db.session.commit()
+    response = client.post("/api/v1/clock/in", json=INSIDE, headers=headers(employee.user))
+    assert response.get_json()["flags"] == ["LATE"]
+    assert response.get_json()["time_entry"]["shift_id"] == str(shift.id)
+    frozen.move_to(NOW + timedelta(hours=7, minutes=54))
+    out = client.post("/api/v1/clock/out", json=INSIDE, headers=headers(employee.user))
+    assert out.get_json()["flags"] == ["EARLY_LEAVE"]
+    assert out.get_json()["time_entry"]["flags"] == ["LATE", "EARLY_LEAVE"]
+
+
+def test_within_grace_is_neither_late_nor_early(client, worker, headers, db, frozen):
+    from app.models import Shift
+
+    employee, owner = worker
+    db.session.add(
+        Shift(
+            organization_id=owner.organization_id,
+            workspace_id=owner.workspace_id,
+            employee_id=employee.id,
+            starts_at=NOW - timedelta(minutes=5),
+            ends_at=NOW + timedelta(hours=8),
+            grace_minutes=5,
+        )
+    )
+    db.session.commit()
+    assert (
+        client.post("/api/v1/clock/in", json=INSIDE, headers=headers(employee.user)).get_json()[
+            "flags"
+        ]
+        == []
+    )
+    frozen.move_to(NOW + timedelta(hours=7, minutes=55))
+    out = client.post("/api/v1/clock/out", json=INSIDE, headers=headers(employee.user))
+    assert out.get_json()["time_entry"]["flags"] == []
