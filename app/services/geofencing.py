@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import geofences
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Employee, EmployeeGeofence, Geofence, Organization, Shift
+from app.models import Employee, Geofence, Organization, Shift
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,10 @@ def bump_version(organization_id: uuid.UUID) -> None:
 
 
 def _workspace(organization_id: uuid.UUID, workspace_id: uuid.UUID) -> _Workspace:
-    version = (
-        db.session.scalar(
-            sa.select(Organization.geofence_version).where(Organization.id == organization_id)
-        )
-        or 0
-    )
+    # Loading the whole row (not just the column) leaves it in the session's identity map,
+    # where the punch's timezone lookup finds it without another query.
+    org = db.session.get(Organization, organization_id)
+    version = org.geofence_version if org is not None else 0
     cached = _cache.get(workspace_id)
     if cached is not None and cached.version == version:
         return cached
@@ -101,13 +99,6 @@ def _workspace(organization_id: uuid.UUID, workspace_id: uuid.UUID) -> _Workspac
     with _lock:
         _cache[workspace_id] = built
     return built
-
-
-def _allowed_ids(employee: Employee) -> set[uuid.UUID]:
-    rows = db.session.scalars(
-        sa.select(EmployeeGeofence.geofence_id).where(EmployeeGeofence.employee_id == employee.id)
-    )
-    return set(rows)
 
 
 def _decide(site: SiteFence, lat: float, lon: float, accuracy_m: float) -> FenceCheck:
@@ -131,7 +122,7 @@ def check(
     return check_in_workspace(
         employee.organization_id,
         employee.workspace_id,
-        _allowed_ids(employee),
+        set(employee.geofence_ids),
         lat,
         lon,
         accuracy_m,
