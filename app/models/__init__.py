@@ -4,11 +4,15 @@ from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey
 from app.models.base import Base
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
+from app.models.jobs import OutboxMessage
+from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
+from app.models.payroll import PayrollExport, TimeSummaryWeekly
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
+    "AlertWebhook",
     "Approval",
     "AuditLog",
     "Base",
@@ -20,10 +24,15 @@ __all__ = [
     "Geofence",
     "IdempotencyKey",
     "Organization",
+    "OutboxMessage",
+    "OvertimeAlert",
+    "OvertimePolicy",
+    "PayrollExport",
     "Shift",
     "ShiftTemplate",
     "Task",
     "TimeEntry",
+    "TimeSummaryWeekly",
     "User",
     "UserSession",
     "Workspace",

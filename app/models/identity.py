@@ -192,8 +192,10 @@ class Employee(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base)
     hourly_rate: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     currency: Mapped[str] = mapped_column(sa.String(3))
     timezone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
-    # The overtime_policies table arrives with the workers; the key is kept from day one.
-    overtime_policy_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # None: the organization's default policy (`/settings/overtime`).
+    overtime_policy_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("overtime_policies.id"), default=None, index=True
+    )
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     permissions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)

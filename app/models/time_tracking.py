@@ -78,8 +78,10 @@ class TimeEntry(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base
     approved_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
-    # payroll_exports arrives with the workers; the key is kept from day one.
-    payroll_export_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    # The export that carried the entry to payroll (status `exported`, then `paid`).
+    payroll_export_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("payroll_exports.id"), default=None, index=True
+    )
 
 
 class Break(UUIDPk, TenantScoped, Timestamps, Base):
