@@ -77,15 +77,7 @@ def decision_for_distance(
     max_accuracy_m: float | None = None,
 ) -> Decision:
     """Apply the rule to a distance already measured to ``fence`` (used by the index)."""
-    accuracy = check_accuracy(accuracy_m)
-    buffer = fence.buffer_m
-    if buffer_m is not None:
-        buffer = check_threshold("buffer_m", buffer_m, allow_zero=True)
-    max_accuracy = fence.max_accuracy_m
-    if max_accuracy_m is not None:
-        max_accuracy = check_threshold("max_accuracy_m", max_accuracy_m, allow_zero=False)
-    result = classify(distance_m, accuracy, buffer, max_accuracy)
-    return Decision(result, round_distance_up(distance_m), fence.fence_id)
+    return _decision(fence, distance_m, check_accuracy(accuracy_m), buffer_m, max_accuracy_m)
 
 
 def decide(
@@ -103,7 +95,23 @@ def decide(
     is not > 0, a negative buffer or a non-positive accuracy limit.
     """
     lat, lon = check_position(lat, lon)
-    check_accuracy(accuracy_m)  # before measuring: a bad request fails fast
-    return decision_for_distance(
-        fence, fence.distance_m_unchecked(lat, lon), accuracy_m, buffer_m, max_accuracy_m
-    )
+    accuracy = check_accuracy(accuracy_m)  # before measuring: a bad request fails fast
+    distance = fence.distance_m_unchecked(lat, lon)
+    return _decision(fence, distance, accuracy, buffer_m, max_accuracy_m)
+
+
+def _decision(
+    fence: Fence,
+    distance_m: float,
+    accuracy_m: float,
+    buffer_m: float | None,
+    max_accuracy_m: float | None,
+) -> Decision:
+    buffer = fence.buffer_m
+    if buffer_m is not None:
+        buffer = check_threshold("buffer_m", buffer_m, allow_zero=True)
+    max_accuracy = fence.max_accuracy_m
+    if max_accuracy_m is not None:
+        max_accuracy = check_threshold("max_accuracy_m", max_accuracy_m, allow_zero=False)
+    result = classify(distance_m, accuracy_m, buffer, max_accuracy)
+    return Decision(result, round_distance_up(distance_m), fence.fence_id)
