@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests use it)."""
     from app.cli import register_commands
     from app.security import init_security
-    from app.services import audit
+    from app.services import approvals, audit
 
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
@@ -92,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blp)
 
     audit.install(sa.orm.Session)
+    approvals.install(sa.orm.Session)
     init_security(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)

@@ -57,6 +57,12 @@ class Conflict(DomainError):
     status, code, default_message = 409, "CONFLICT", "The request conflicts with existing data."
 
 
+class InvalidTransition(Conflict):
+    """A status change the resource's state machine does not allow (tasks, entries, shifts)."""
+
+    code, default_message = "INVALID_TRANSITION", "This status change is not allowed."
+
+
 class PreconditionFailed(DomainError):
     status, code, default_message = 412, "PRECONDITION_FAILED", "The resource has changed."
 

@@ -38,6 +38,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "clock_events:read": ADMINS | {"manager"},
     "geofences:read": ALL_ROLES,
     "geofences:write": ADMINS,
+    "time:write": ALL_ROLES,  # own entries; managers their reports' (time_entry_lifecycle)
+    "time:approve": ADMINS | {"manager"},  # never one's own entries
+    "approvals:read": ADMINS | {"manager"},  # rows limited by app.services.approvals.queue
+    "shift_templates:read": ADMINS | {"manager", "payroll"},
+    "shift_templates:write": ADMINS | {"manager"},
+    "shifts:read": ALL_ROLES,  # rows limited by app.services.shifts.visible_shifts
+    "shifts:write": ADMINS | {"manager"},
+    "tasks:read": ALL_ROLES,  # rows limited by app.services.tasks.visible_tasks
+    "tasks:write": ADMINS | {"manager"},
+    "tasks:status": ALL_ROLES,  # assignees move their own tasks; app.services.tasks.change_status
+    "settings:time": ADMINS,
 }
 
 

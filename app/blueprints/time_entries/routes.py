@@ -1,4 +1,5 @@
-"""`/api/v1/time-entries`: worked time, scoped to what the caller may see."""
+"""`/api/v1/time-entries`: worked time, scoped to what the caller may see, and its lifecycle
+(manual entries, edits, submit/approve/reject/reopen)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from typing import Any
 
 from flask.views import MethodView
 
-from app.blueprints.common import Blueprint, paginate, with_etag
-from app.blueprints.time_entries.schemas import TimeEntryQueryArgsSchema, TimeEntrySchema
+from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
+from app.blueprints.idempotency import idempotent
+from app.blueprints.time_entries.schemas import (
+    ReasonSchema,
+    TimeEntryCreateSchema,
+    TimeEntryPatchSchema,
+    TimeEntryQueryArgsSchema,
+    TimeEntrySchema,
+)
+from app.extensions import db
 from app.security import current_actor, requires
 from app.services import time_entries
+from app.services import time_entry_lifecycle as lifecycle
 
 blp = Blueprint(
     "time_entries", __name__, url_prefix="/api/v1/time-entries", description="Time entries."
@@ -26,6 +36,16 @@ class TimeEntries(MethodView):
         """List time entries (own, reports', or all by role), newest first."""
         return paginate(time_entries.search(current_actor(), args), args)
 
+    @requires("time:write")
+    @idempotent
+    @blp.arguments(TimeEntryCreateSchema)
+    @blp.response(201, TimeEntrySchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Enter time by hand (flag MANUAL); 409 ENTRY_OVERLAP on overlaps. Idempotency-Key."""
+        entry = lifecycle.create_manual(current_actor(), body)
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry, 201)
+
 
 @blp.route("/<uuid:entry_id>")
 class TimeEntryById(MethodView):
@@ -36,3 +56,64 @@ class TimeEntryById(MethodView):
         return with_etag(
             TimeEntrySchema(), time_entries.get_visible_entry(current_actor(), entry_id)
         )
+
+    @requires("time:write")
+    @blp.arguments(TimeEntryPatchSchema)
+    @blp.response(200, TimeEntrySchema)
+    def patch(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
+        """Edit an entry (flag EDITED; old values in the audit log); 409 ENTRY_LOCKED."""
+        entry = time_entries.get_visible_entry(current_actor(), entry_id)
+        check_if_match(TimeEntrySchema(), entry)
+        lifecycle.update_entry(current_actor(), entry, body)
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry)
+
+
+@blp.route("/<uuid:entry_id>/submit")
+class SubmitEntry(MethodView):
+    @requires("time:write")
+    @blp.response(200, TimeEntrySchema)
+    def post(self, entry_id: uuid.UUID) -> Any:
+        """Submit a draft or rejected entry for approval."""
+        entry = time_entries.get_visible_entry(current_actor(), entry_id)
+        lifecycle.submit(current_actor(), entry)
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry)
+
+
+@blp.route("/<uuid:entry_id>/approve")
+class ApproveEntry(MethodView):
+    @requires("time:approve")
+    @blp.response(200, TimeEntrySchema)
+    def post(self, entry_id: uuid.UUID) -> Any:
+        """Approve a submitted entry of a report; it is locked from then on."""
+        entry = time_entries.get_visible_entry(current_actor(), entry_id)
+        lifecycle.approve(current_actor(), entry)
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry)
+
+
+@blp.route("/<uuid:entry_id>/reject")
+class RejectEntry(MethodView):
+    @requires("time:approve")
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, TimeEntrySchema)
+    def post(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
+        """Reject a submitted entry of a report, with a reason."""
+        entry = time_entries.get_visible_entry(current_actor(), entry_id)
+        lifecycle.reject(current_actor(), entry, body["reason"])
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry)
+
+
+@blp.route("/<uuid:entry_id>/reopen")
+class ReopenEntry(MethodView):
+    @requires("time:approve")
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, TimeEntrySchema)
+    def post(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
+        """Reopen an approved entry (back to submitted), with a reason."""
+        entry = time_entries.get_visible_entry(current_actor(), entry_id)
+        lifecycle.reopen(current_actor(), entry, body["reason"])
+        db.session.commit()
+        return with_etag(TimeEntrySchema(), entry)

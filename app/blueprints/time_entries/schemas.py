@@ -1,4 +1,4 @@
-"""Time-entry bodies and filters."""
+"""Time-entry bodies (manual entries, edits, reasons) and filters."""
 
 from __future__ import annotations
 
@@ -44,3 +44,36 @@ class TimeEntryQueryArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(ENTRY_STATUSES))
     flagged = ma.fields.Boolean()
     task_id = ma.fields.UUID()
+
+
+class TimeEntryCreateSchema(Schema):
+    employee_id = ma.fields.UUID(metadata={"description": "Yours when omitted."})
+    started_at = Timestamp(required=True)
+    ended_at = Timestamp(required=True)
+    break_seconds = ma.fields.Integer(
+        validate=ma.validate.Range(min=0), metadata={"description": "Unpaid break taken."}
+    )
+    task_id = ma.fields.UUID(allow_none=True)
+    note = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"description": "Why the time is entered by hand."},
+    )
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(("submitted", "draft")),
+        metadata={"description": "`submitted` (default) or `draft` to submit later."},
+    )
+
+
+class TimeEntryPatchSchema(Schema):
+    started_at = Timestamp()
+    ended_at = Timestamp()
+    break_seconds = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    task_id = ma.fields.UUID(allow_none=True)
+    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+
+
+class ReasonSchema(Schema):
+    reason = ma.fields.String(
+        required=True, validate=ma.validate.Regexp(r"\S", error="A reason is required.")
+    )

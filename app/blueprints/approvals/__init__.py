@@ -1,0 +1,1 @@
+"""The generic approvals queue and bulk decisions on time entries."""

@@ -1,0 +1,1 @@
+"""Organization settings: `/settings/time` (rounding and automatic breaks)."""

@@ -1,0 +1,44 @@
+"""Bodies of `/settings/time`, reused by shift templates for their own overrides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+
+from app.blueprints.common import Money, Schema
+from app.services.time_rules import ROUNDING_MINUTES, ROUNDING_MODES
+
+
+class RoundingSchema(Schema):
+    minutes = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.OneOf(ROUNDING_MINUTES),
+        metadata={"description": "Grid in minutes; 0 means no rounding."},
+    )
+    in_mode = ma.fields.String(load_default="nearest", validate=ma.validate.OneOf(ROUNDING_MODES))
+    out_mode = ma.fields.String(load_default="nearest", validate=ma.validate.OneOf(ROUNDING_MODES))
+
+
+class AutoBreakSchema(Schema):
+    after_hours = Money(
+        required=True,
+        validate=ma.validate.Range(min=Decimal("0"), max=Decimal("24")),
+        metadata={"description": 'Deduct on work longer than this many hours, e.g. "6.00".'},
+    )
+    minutes = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=0, max=240),
+        metadata={"description": "Unpaid break required; 0 turns the automatic break off."},
+    )
+
+    @ma.post_load
+    def hours_as_string(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        """Kept as JSON in the database: `after_hours` stays the 2-place string it is shown as."""
+        return {**data, "after_hours": str(data["after_hours"])}
+
+
+class TimeSettingsSchema(Schema):
+    rounding = ma.fields.Nested(RoundingSchema, required=True)
+    auto_break = ma.fields.Nested(AutoBreakSchema, required=True)

@@ -1,0 +1,1 @@
+"""Shift templates: recurring schedules that shifts are generated from."""

@@ -1,0 +1,1 @@
+"""Shifts: scheduled work of one employee; generation from templates; missed shifts."""

@@ -1,0 +1,1 @@
+"""Tasks: assignment, subtasks, status transitions and actual hours."""

@@ -1,0 +1,58 @@
+"""Organization settings kept in `organizations.settings`: the time rules of `/settings/time`.
+
+Stored as `settings["time"] = {"rounding": {...}, "auto_break": {...}}`; whatever is missing
+reads as the defaults below (no rounding, no automatic break), so an organization that never
+saved anything behaves exactly like the raw punches.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from app.extensions import db
+from app.models import Organization, User
+
+DEFAULT_ROUNDING: dict[str, Any] = {"minutes": 0, "in_mode": "nearest", "out_mode": "nearest"}
+DEFAULT_AUTO_BREAK: dict[str, Any] = {"after_hours": "6.00", "minutes": 0}
+
+
+def normalise_rounding(data: dict[str, Any] | None) -> dict[str, Any]:
+    """A rounding rule with every key present (the defaults fill what is missing)."""
+    return {**DEFAULT_ROUNDING, **(data or {})}
+
+
+def normalise_auto_break(data: dict[str, Any] | None) -> dict[str, Any]:
+    """An automatic-break rule with `after_hours` as a 2-place decimal string."""
+    merged = {**DEFAULT_AUTO_BREAK, **(data or {})}
+    merged["after_hours"] = str(Decimal(str(merged["after_hours"])).quantize(Decimal("0.01")))
+    merged["minutes"] = int(merged["minutes"])
+    return merged
+
+
+def time_settings(organization_id: uuid.UUID) -> dict[str, Any]:
+    """The organization's time rules, defaults filled in."""
+    org = db.session.get(Organization, organization_id)
+    stored = (org.settings or {}).get("time", {}) if org else {}
+    return {
+        "rounding": normalise_rounding(stored.get("rounding")),
+        "auto_break": normalise_auto_break(stored.get("auto_break")),
+    }
+
+
+def put_time_settings(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """Replace the organization's time rules (a PUT: omitted parts go back to the defaults)."""
+    org = db.session.get(Organization, actor.organization_id)
+    assert org is not None, "the actor's organization exists"
+    value = {
+        "rounding": normalise_rounding(data.get("rounding")),
+        "auto_break": normalise_auto_break(data.get("auto_break")),
+    }
+    # A new dict object, so that SQLAlchemy sees the JSON column change (and audits it).
+    merged = copy.deepcopy(org.settings or {})
+    merged["time"] = value
+    org.settings = merged
+    db.session.flush()
+    return time_settings(org.id)
