@@ -74,15 +74,7 @@ def _template(actor: User, template_id: uuid.UUID) -> ShiftTemplate:
 
 
 def _employees(actor: User, employee_ids: list[uuid.UUID]) -> list[Employee]:
-    found = []
-    for employee_id in dict.fromkeys(employee_ids):
-        try:
-            found.append(employee_to_schedule(actor, employee_id))
-        except NotFound:
-            raise ValidationFailed(
-                errors={"employee_ids": [f"No such employee: {employee_id}."]}
-            ) from None
-    return found
+    return [employee_to_schedule(actor, i, "employee_ids") for i in dict.fromkeys(employee_ids)]
 
 
 def _existing(employee: Employee, starts_at: datetime, ends_at: datetime) -> list[Shift]:

@@ -112,8 +112,15 @@ def can_schedule(actor: User, employee: Employee) -> bool:
     return can_manage(actor, employee) or (actor.role == "manager" and is_self)
 
 
-def employee_to_schedule(actor: User, employee_id: uuid.UUID) -> Employee:
-    employee = get_visible(actor, employee_id)
+def employee_to_schedule(
+    actor: User, employee_id: uuid.UUID, field: str = "employee_id"
+) -> Employee:
+    """The employee a body names, if the actor may schedule them (one they cannot see is a 422
+    on that field: the body is wrong, not the URL)."""
+    try:
+        employee = get_visible(actor, employee_id)
+    except NotFound:
+        raise ValidationFailed(errors={field: [f"No such employee: {employee_id}."]}) from None
     if not can_schedule(actor, employee):
         raise Forbidden("You can schedule only your reports and yourself.")
     return employee

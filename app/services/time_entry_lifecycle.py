@@ -65,7 +65,10 @@ def _employee_for_write(actor: User, employee_id: uuid.UUID | None) -> Employee:
         if own is None:
             raise ValidationFailed(errors={"employee_id": ["Required: you have no employee."]})
         employee_id = own
-    employee = get_visible(actor, employee_id)
+    try:
+        employee = get_visible(actor, employee_id)
+    except NotFound:
+        raise ValidationFailed(errors={"employee_id": ["No such employee."]}) from None
     if employee.id != own and not can_manage(actor, employee):
         raise Forbidden("You can enter time only for yourself or your reports.")
     return employee
@@ -214,19 +217,20 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
         _check_task(actor, changed["task_id"])
     declared = _declared_break(entry, changed)
     _check_break(started_at, ended_at, declared)
-    for field in ("started_at", "ended_at", "task_id", "note"):
-        if field in changed:
-            setattr(entry, field, changed[field])
+    breaks = list(db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id)))
     employee = db.session.get(Employee, entry.employee_id)
-    if employee is not None:
-        entry.entry_date = local_date(entry.started_at, employee_zone(employee))
-    if entry.ended_at is None:
-        entry.paid_started_at = entry.started_at
-    else:
-        breaks = db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id))
-        time_rules.close_totals(entry, list(breaks), declared_break_seconds=declared)
-    if "EDITED" not in (entry.flags or []):
-        entry.flags = [*(entry.flags or []), "EDITED"]
+    with db.session.no_autoflush:  # one flush, so one audit row holds the whole edit
+        for field in ("started_at", "ended_at", "task_id", "note"):
+            if field in changed:
+                setattr(entry, field, changed[field])
+        if employee is not None:
+            entry.entry_date = local_date(entry.started_at, employee_zone(employee))
+        if entry.ended_at is None:
+            entry.paid_started_at = entry.started_at
+        else:
+            time_rules.close_totals(entry, breaks, declared_break_seconds=declared)
+        if "EDITED" not in (entry.flags or []):
+            entry.flags = [*(entry.flags or []), "EDITED"]
     db.session.flush()
     return entry
 
@@ -295,7 +299,8 @@ def reopen(actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
     entry.approved_by = None
     entry.approved_at = None
     db.session.flush()
-    audit.record("REOPEN", entry, reason=reason)
+    # The status change has its own automatic UPDATE row; this one carries the why.
+    audit.record("UPDATE", entry, reason=reason, metadata={"transition": "reopen"})
     return entry
 
 
