@@ -21,11 +21,18 @@ class RoundingSchema(Schema):
     out_mode = ma.fields.String(load_default="nearest", validate=ma.validate.OneOf(ROUNDING_MODES))
 
 
+def _at_most_a_day(hours: Decimal) -> None:
+    # A function, not ma.validate.Range: Range's Decimal bounds would land in the OpenAPI
+    # document as strings ("maximum": "24") on a string-typed field.
+    if not Decimal("0") <= hours <= Decimal("24"):
+        raise ma.ValidationError("From 0 to 24 hours.")
+
+
 class AutoBreakSchema(Schema):
     after_hours = Money(
         required=True,
-        validate=ma.validate.Range(min=Decimal("0"), max=Decimal("24")),
-        metadata={"description": 'Deduct on work longer than this many hours, e.g. "6.00".'},
+        validate=_at_most_a_day,
+        metadata={"description": 'Deduct on work longer than this many hours (0 to 24), "6.00".'},
     )
     minutes = ma.fields.Integer(
         required=True,

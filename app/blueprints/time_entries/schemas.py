@@ -74,6 +74,11 @@ class TimeEntryPatchSchema(Schema):
 
 
 class ReasonSchema(Schema):
+    # 2000 like the bulk decision's reason (approvals); unbounded text was stored as sent.
     reason = ma.fields.String(
-        required=True, validate=ma.validate.Regexp(r"\S", error="A reason is required.")
+        required=True,
+        validate=[
+            ma.validate.Length(max=2000),
+            ma.validate.Regexp(r"\S", error="A reason is required."),
+        ],
     )
