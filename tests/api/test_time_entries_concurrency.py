@@ -1,0 +1,132 @@
+"""Real concurrency against PostgreSQL: overlapping manual entries or shifts of one employee
+sent at the same instant; the per-employee row lock lets exactly one through. These tests
+commit for real, then empty the tables."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+THREADS = 12
+
+
+@pytest.fixture
+def live(_app: Flask) -> Iterator[Flask]:
+    """The app with real commits (no rolled-back outer transaction); tables emptied after."""
+    from app.extensions import db
+
+    with _app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL's concurrent writers")
+    yield _app
+    with _app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+        db.session.commit()
+
+
+def _tokens(app: Flask) -> tuple[str, str, str]:
+    """(owner token, worker token, worker employee id)."""
+    from app.extensions import db
+    from app.services import auth, employees
+
+    with app.app_context():
+        _org, _ws, owner = auth.register(
+            {"name": "Race Co", "timezone": "UTC"},
+            {
+                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "owner-password",
+                "first_name": "O",
+                "last_name": "W",
+            },
+        )
+        worker = employees.create_employee(
+            owner,
+            {
+                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "worker-password",
+                "first_name": "W",
+                "last_name": "K",
+                "employee_number": "1",
+                "hourly_rate": Decimal("20.00"),
+            },
+        )
+        tokens = (
+            auth.start_session(owner, None, None).access_token,
+            auth.start_session(worker.user, None, None).access_token,
+            str(worker.id),
+        )
+        db.session.commit()
+        return tokens
+
+
+def _fire(app: Flask, path: str, bodies: list[dict[str, Any]], token: str) -> list[Any]:
+    barrier = threading.Barrier(len(bodies))
+    responses: list[Any] = [None] * len(bodies)
+
+    def call(i: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        responses[i] = client.post(
+            path, json=bodies[i], headers={"Authorization": f"Bearer {token}"}
+        )
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return responses
+
+
+def _count(app: Flask, model: Any) -> int:
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+@pytest.mark.postgres_only
+def test_concurrent_overlapping_manual_entries_give_one_201(live):
+    from app.models import TimeEntry
+
+    _owner, worker, _employee_id = _tokens(live)
+    bodies = [
+        {
+            "started_at": f"2026-11-02T08:{i:02d}:00Z",
+            "ended_at": f"2026-11-02T09:{i:02d}:00Z",
+            "note": f"try {i}",
+        }
+        for i in range(THREADS)
+    ]
+    responses = _fire(live, "/api/v1/time-entries", bodies, worker)
+    outcomes = Counter((r.status_code, r.get_json().get("error")) for r in responses)
+    assert outcomes == {(201, None): 1, (409, "ENTRY_OVERLAP"): THREADS - 1}
+    assert _count(live, TimeEntry) == 1
+
+
+@pytest.mark.postgres_only
+def test_concurrent_overlapping_shifts_give_one_201(live):
+    from app.models import Shift
+
+    owner, _worker, employee_id = _tokens(live)
+    bodies = [
+        {
+            "employee_id": employee_id,
+            "starts_at": f"2026-12-02T08:{i:02d}:00Z",
+            "ends_at": f"2026-12-02T16:{i:02d}:00Z",
+        }
+        for i in range(THREADS)
+    ]
+    responses = _fire(live, "/api/v1/shifts", bodies, owner)
+    outcomes = Counter((r.status_code, r.get_json().get("error")) for r in responses)
+    assert outcomes == {(201, None): 1, (409, "SHIFT_OVERLAP"): THREADS - 1}
+    assert _count(live, Shift) == 1
