@@ -47,11 +47,19 @@ class Shifts(MethodView):
         return with_etag(ShiftSchema(), shifts.mark_missed([shift])[0], 201)
 
 
+SKIPPED_HEADER = {
+    "X-Shifts-Skipped": {
+        "description": "How many identical shifts already existed and were left alone.",
+        "schema": {"type": "integer"},
+    }
+}
+
+
 @blp.route("/shifts/generate")
 class GenerateShifts(MethodView):
     @requires("shifts:write")
     @blp.arguments(GenerateSchema)
-    @blp.response(201, ShiftSchema(many=True))
+    @blp.response(201, ShiftSchema(many=True), headers=SKIPPED_HEADER)
     def post(self, body: dict[str, Any]) -> Any:
         """Generate a template's shifts over dates for employees (skipped count in a header)."""
         outcome = shift_generation.generate(current_actor(), body)
