@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests use it)."""
     from app.cli import register_commands
     from app.security import init_security
-    from app.services import approvals, audit
+    from app.services import approvals, audit, outbox
 
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
@@ -93,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     audit.install(sa.orm.Session)
     approvals.install(sa.orm.Session)
+    outbox.install(sa.orm.Session)
     init_security(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
+from app.jobs import QUEUES
 from app.models import User
 
 DEMO_PASSWORD = "fieldclock-demo"
@@ -130,16 +131,23 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Organization {org.name} ({org.id}); owner {user.email}")
 
     @app.cli.command("worker")
-    @click.option("--queues", default="alerts,default,exports", show_default=True)
+    @click.option("--queues", default=",".join(QUEUES), show_default=True)
     @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-    def worker(queues: str, burst: bool) -> None:
-        """Run an RQ worker with RQ's scheduler, inside the app context."""
+    @click.option("--periodic/--no-periodic", default=True, help="Register the periodic jobs.")
+    def worker(queues: str, burst: bool, periodic: bool) -> None:
+        """Run an RQ worker with RQ's scheduler, inside the app context; registers the
+        periodic jobs (idempotent) before it starts."""
         from rq import Queue, Worker
 
         from app.extensions import get_redis
+        from app.jobs.periodic import register_periodic_jobs
 
         connection = get_redis()
         names = [q.strip() for q in queues.split(",") if q.strip()]
+        if periodic:
+            registered = register_periodic_jobs(connection=connection)
+            click.echo(f"Periodic jobs scheduled: {', '.join(registered) or 'already scheduled'}")
+        db.session.remove()
         db.engine.dispose()  # connections must not be shared with forked work horses
         Worker([Queue(n, connection=connection) for n in names], connection=connection).work(
             with_scheduler=True, burst=burst

@@ -49,6 +49,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tasks:write": ADMINS | {"manager"},
     "tasks:status": ALL_ROLES,  # assignees move their own tasks; app.services.tasks.change_status
     "settings:time": ADMINS,
+    "jobs:read": ADMINS | {"manager", "payroll"},  # rows limited to the caller's organization
+    "settings:overtime:read": ADMINS | {"manager", "payroll"},
+    "settings:overtime:write": ADMINS,
+    "settings:payroll": ADMINS | {"payroll"},
+    "overtime_alerts:read": ALL_ROLES,  # rows limited by app.services.employees visibility
+    "overtime_alerts:acknowledge": ADMINS | {"manager", "payroll"},
+    "summaries:read": ALL_ROLES,  # rows limited by app.services.employees visibility
+    "summaries:recompute": ADMINS | {"payroll"},
+    "payroll_exports:read": ADMINS | {"payroll"},
+    "payroll_exports:write": ADMINS | {"payroll"},
 }
 
 

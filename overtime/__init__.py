@@ -48,12 +48,13 @@ from overtime.results import (
     WorkdayResult,
     WorkweekResult,
 )
-from overtime.rules import compute_overtime
+from overtime.rules import DayTotalsAllocation, allocate_day_totals, compute_overtime
 
 __all__ = [
     "Alert",
     "AlertKind",
     "Buckets",
+    "DayTotalsAllocation",
     "GrossPay",
     "IntervalResult",
     "OvertimeResult",
@@ -67,6 +68,7 @@ __all__ = [
     "WorkdayResult",
     "WorkdaySpan",
     "WorkweekResult",
+    "allocate_day_totals",
     "apportion",
     "compute_overtime",
     "detect_alerts",

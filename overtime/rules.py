@@ -23,7 +23,7 @@ refused rather than silently counted twice); touching intervals (a task switch) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,6 +31,7 @@ from overtime.calendar import WorkdaySpan, split_by_workday, week_start_of, work
 from overtime.intervals import WorkInterval, apportion
 from overtime.policy import Policy
 from overtime.results import (
+    Buckets,
     IntervalResult,
     OvertimeResult,
     SegmentResult,
@@ -217,3 +218,56 @@ def _interval_result(
         interval=interval,
         segments=segments,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotalsAllocation:
+    """One workweek allocated from its seven workdays' worked seconds alone.
+
+    ``days`` holds ``(regular, overtime, double_time)`` seconds per workday, in week order.
+    """
+
+    days: tuple[tuple[int, int, int], ...]
+    totals: Buckets
+    weekly_overtime_seconds: int
+    seventh_day: bool
+
+
+def allocate_day_totals(worked_by_day: Sequence[int], policy: Policy) -> DayTotalsAllocation:
+    """Allocate a workweek given only each workday's worked seconds (seven values, in order).
+
+    A week's (and each day's) buckets depend on the days' worked totals alone, not on how the
+    intervals lie within a day, so this gives exactly what :func:`compute_overtime` gives for the
+    same week's workday and workweek results, without datetimes: summaries of many employees
+    aggregate the days in SQL and allocate here. Per-interval results need ``compute_overtime``.
+    """
+    if len(worked_by_day) != 7:
+        raise ValueError("a workweek has seven workdays")
+    if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in worked_by_day):
+        raise ValueError("worked seconds must be non-negative ints")
+    seventh = policy.seventh_day_rule and all(worked_by_day)
+    overtime_after = policy.daily_overtime_after_seconds
+    double_after = policy.daily_double_time_after_seconds
+    eligible_until = overtime_after if overtime_after is not None else double_after
+    weekly_limit = policy.weekly_overtime_after_seconds
+    seventh_limit = policy.seventh_day_double_time_after_seconds
+    if double_after is not None:
+        seventh_limit = min(seventh_limit, double_after)
+    weekly_regular = weekly_overtime = 0
+    days = []
+    for index, worked in enumerate(worked_by_day):
+        if seventh and index == 6:
+            days.append((0, min(worked, seventh_limit), max(0, worked - seventh_limit)))
+            continue
+        overtime = (
+            0 if overtime_after is None else _overlap(0, worked, overtime_after, double_after)
+        )
+        double = 0 if double_after is None else max(0, worked - double_after)
+        eligible = worked if eligible_until is None else min(worked, eligible_until)
+        room = eligible if weekly_limit is None else max(0, weekly_limit - weekly_regular)
+        regular = min(eligible, room)
+        weekly_regular += regular
+        weekly_overtime += eligible - regular
+        days.append((regular, overtime + eligible - regular, double))
+    totals = Buckets(sum(d[0] for d in days), sum(d[1] for d in days), sum(d[2] for d in days))
+    return DayTotalsAllocation(tuple(days), totals, weekly_overtime, seventh)

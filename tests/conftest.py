@@ -221,11 +221,18 @@ def assert_error() -> Callable[..., dict[str, Any]]:
     return check
 
 
-# A square of about 111 m × 111 m in Chicago's Loop (1/1000 of a degree of latitude per side).
+# A square of about 111 m x 111 m in Chicago's Loop (1/1000 of a degree of latitude per side).
 SITE_SQUARE = {
     "type": "Polygon",
-    "coordinates": [[[-87.630, 41.880], [-87.629, 41.880], [-87.629, 41.881],
-                     [-87.630, 41.881], [-87.630, 41.880]]],
+    "coordinates": [
+        [
+            [-87.630, 41.880],
+            [-87.629, 41.880],
+            [-87.629, 41.881],
+            [-87.630, 41.881],
+            [-87.630, 41.880],
+        ]
+    ],
 }
 
 
@@ -236,10 +243,139 @@ def make_geofence(app: Flask) -> Callable[..., Any]:
     from app.services import sites
 
     def make(owner: Any, **fields: Any) -> Any:
-        data = {"name": "Site", "geometry": SITE_SQUARE, "policy": "enforce", "buffer_m": 0.0,
-                "max_accuracy_m": 100.0, **fields}
+        data = {
+            "name": "Site",
+            "geometry": SITE_SQUARE,
+            "policy": "enforce",
+            "buffer_m": 0.0,
+            "max_accuracy_m": 100.0,
+            **fields,
+        }
         site = sites.create(owner, data)
         db.session.commit()
         return site
 
     return make
+
+
+@pytest.fixture
+def make_entry(app: Flask) -> Callable[..., Any]:
+    """make_entry(employee, started_at, ended_at=None, status="approved", break_seconds=0,
+    **fields) → a TimeEntry written directly (no punch rules): paid span = the given span,
+    worked = span - break, `open` when `ended_at` is None. For tests of what reads entries."""
+    from zoneinfo import ZoneInfo
+
+    from app.extensions import db
+    from app.models import Organization, TimeEntry
+
+    def make(
+        employee: Any,
+        started_at: Any,
+        ended_at: Any = None,
+        status: str | None = None,
+        break_seconds: int = 0,
+        **fields: Any,
+    ) -> Any:
+        org = db.session.get(Organization, employee.organization_id)
+        duration = int((ended_at - started_at).total_seconds()) if ended_at else 0
+        entry = TimeEntry(
+            organization_id=employee.organization_id,
+            workspace_id=employee.workspace_id,
+            employee_id=employee.id,
+            entry_date=started_at.astimezone(ZoneInfo(org.timezone)).date(),
+            started_at=started_at,
+            ended_at=ended_at,
+            paid_started_at=started_at,
+            paid_ended_at=ended_at,
+            duration_seconds=duration,
+            break_seconds=break_seconds,
+            worked_seconds=duration - break_seconds,
+            status=status or ("open" if ended_at is None else "approved"),
+            source="manual",
+            **fields,
+        )
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    return make
+
+
+# --- RQ: the suite's Redis database, emptied per test that asks, and an in-process worker ---
+
+
+def empty_redis_queues(connection: Any) -> None:
+    """Drop every job and outbox flag left by earlier tests (their data was rolled back)."""
+    from rq import Queue
+    from rq.registry import (
+        FailedJobRegistry,
+        FinishedJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
+
+    from app.jobs import QUEUES
+
+    for name in QUEUES:
+        queue = Queue(name, connection=connection)
+        queue.empty()
+        for registry in (
+            ScheduledJobRegistry(queue=queue),
+            FailedJobRegistry(queue=queue),
+            FinishedJobRegistry(queue=queue),
+            StartedJobRegistry(queue=queue),
+        ):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
+    for key in connection.scan_iter("fieldclock:outbox:*"):
+        connection.delete(key)
+
+
+@pytest.fixture
+def redis_conn(app: Flask) -> Any:
+    from app.extensions import get_redis
+    from app.services import outbox
+
+    connection = get_redis()
+    empty_redis_queues(connection)
+    outbox.breaker.reset()  # a test that took Redis down must not silence the next one
+    return connection
+
+
+@pytest.fixture
+def run_jobs(app: Flask, redis_conn: Any) -> Callable[[], int]:
+    """run_jobs() → how many jobs an in-process burst worker ran (all queues, in order)."""
+    from rq import Queue, SimpleWorker
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry
+
+    from app.jobs import QUEUES
+
+    queues = [Queue(n, connection=redis_conn) for n in QUEUES]
+
+    def done() -> int:
+        return sum(
+            FinishedJobRegistry(queue=q).count + FailedJobRegistry(queue=q).count for q in queues
+        )
+
+    def run() -> int:
+        before = done()
+        SimpleWorker(queues, connection=redis_conn).work(burst=True)
+        return done() - before
+
+    return run
+
+
+@pytest.fixture
+def queued(redis_conn: Any) -> Callable[[], dict[str, list[str]]]:
+    """queued() → queue name → function names of the jobs waiting in it."""
+    from rq import Queue
+
+    from app.jobs import QUEUES
+
+    def listing() -> dict[str, list[str]]:
+        return {
+            name: [job.func_name for job in Queue(name, connection=redis_conn).get_jobs()]
+            for name in QUEUES
+        }
+
+    return listing

@@ -31,12 +31,16 @@ class OutboxMessage(Base):
             sqlite_where=sa.text("processed_at IS NULL"),
         ),
         sa.Index("ix_outbox_messages_processed_at", "processed_at"),
+        sa.Index("ix_outbox_messages_job_id", "job_id"),
     )
 
     id: Mapped[int] = mapped_column(OutboxId, primary_key=True, autoincrement=True)
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
     topic: Mapped[str] = mapped_column(sa.String(50))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The RQ job id of a single-job topic (deterministic: the export's id, ...); None when one
+    # job per organization consumes the topic.
+    job_id: Mapped[str | None] = mapped_column(sa.String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)
     # Times the relay had to enqueue it (the after-commit attempt does not count).

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
-from app.services import time_rules
+from app.services import outbox, time_rules
 from app.services.punches import Punch, Screening, TimestampOutOfRange, screen
 from app.services.tenancy import get_or_404
 from app.services.timezones import employee_zone, local_date
@@ -136,6 +136,7 @@ def _close(entry: TimeEntry, punch: Punch, screening: Screening) -> None:
     db.session.flush()
     breaks = db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id))
     time_rules.close_totals(entry, list(breaks))
+    outbox.entry_changed(entry)  # alerts and the week's summary, after this commits
 
 
 def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Department, Employee, User
-from app.services import sites, users
+from app.services import overtime_settings, sites, users
 from app.services.auth import normalise_email
 from app.services.tenancy import get_or_404, scoped
 
@@ -144,6 +144,7 @@ def create_employee(actor: User, data: dict[str, Any]) -> Employee:
     if actor.role == "manager":
         data.setdefault("manager_id", actor.employee.id if actor.employee else None)
     _check_manager(actor, data.get("manager_id"), None)
+    overtime_settings.check_reference(actor, data.get("overtime_policy_id"))
     email = normalise_email(data["email"])
     user = db.session.scalars(
         sa.select(User).where(User.email == email, User.deleted_at.is_(None))
@@ -205,6 +206,8 @@ def update_employee(actor: User, employee: Employee, data: dict[str, Any]) -> Em
         )
     if "manager_id" in data:
         _check_manager(actor, data["manager_id"], employee)
+    if "overtime_policy_id" in data:
+        overtime_settings.check_reference(actor, data["overtime_policy_id"])
     user_changes = {f: data.pop(f) for f in (*USER_FIELDS, "email", "role") if f in data}
     if "geofence_ids" in data:
         sites.set_employee_geofences(actor, employee, data.pop("geofence_ids"))

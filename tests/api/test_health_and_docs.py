@@ -11,9 +11,12 @@ def test_healthz(client):
 
 
 def test_readyz_reports_database_and_redis(client):
+    from app.services.job_status import worker_state
+
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"database": "ok", "redis": "ok"}
+    # The worker's heartbeat is reported, never a reason for 503 (tests/api/test_jobs.py).
+    assert response.get_json() == {"database": "ok", "redis": "ok", "worker": worker_state()}
 
 
 def test_readyz_names_what_is_down(client, app):

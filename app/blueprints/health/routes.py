@@ -9,6 +9,7 @@ from flask import jsonify
 
 from app.blueprints.common import Blueprint
 from app.extensions import db, get_redis
+from app.services.job_status import worker_state
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
@@ -40,12 +41,14 @@ def _check_redis() -> str:
 @blp.route("/readyz")
 @blp.doc(security=[])
 def readyz() -> Any:
-    """The database and Redis answer; 503 names what is down."""
+    """The database and Redis answer (503 names what is down); the worker is reported only."""
     checks = {"database": _check_database(), "redis": _check_redis()}
     ready = all(v == "ok" for v in checks.values())
+    # Informational: the API serves without workers (work waits in the outbox).
+    checks["worker"] = worker_state() if checks["redis"] == "ok" else "unknown: redis down"
     if ready:
         return jsonify(checks), 200
-    down = ", ".join(k for k, v in checks.items() if v != "ok")
+    down = ", ".join(k for k, v in checks.items() if v.startswith("down"))
     return jsonify(
         {
             "code": 503,

@@ -1,0 +1,1 @@
+"""Overtime: `/settings/overtime`, named policies, alerts and the alert webhook."""

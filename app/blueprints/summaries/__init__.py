@@ -1,0 +1,1 @@
+"""Weekly summaries computed by the workers: reading them, asking for a recompute."""
