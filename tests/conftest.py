@@ -332,6 +332,12 @@ def empty_redis_queues(connection: Any) -> None:
 
 
 @pytest.fixture
+def empty_rq() -> Callable[[Any], None]:
+    """empty_rq(connection): what `redis_conn` does first, for tests without `app`."""
+    return empty_redis_queues
+
+
+@pytest.fixture
 def redis_conn(app: Flask) -> Any:
     from app.extensions import get_redis
     from app.services import outbox

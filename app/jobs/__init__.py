@@ -29,6 +29,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import redis
 from flask import Flask, g, has_app_context
+from redis.backoff import NoBackoff
+from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.job import Job, JobStatus, get_current_job
 
@@ -38,6 +40,7 @@ LIVE_STATUSES = frozenset(
     {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 )
 ERROR_META_LIMIT = 500
+IMPATIENT_TIMEOUT = 0.5  # seconds
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")  # what RQ accepts as a job id
 
 P = ParamSpec("P")
@@ -88,6 +91,29 @@ def redis_connection() -> redis.Redis:
     from app.extensions import get_redis
 
     return get_redis()
+
+
+def impatient_connection() -> redis.Redis:
+    """The app's Redis without retries and with short timeouts, for the after-commit kick: a
+    punch must not wait on a dead Redis (redis-py retries with backoff by default), and the
+    outbox relay catches up anyway."""
+    from flask import current_app
+
+    base = redis_connection()
+    cached = current_app.extensions.get("fieldclock_redis_impatient")
+    if cached is None or cached[0] is not base:
+        pool = base.connection_pool
+        kwargs = {
+            **pool.connection_kwargs,
+            "retry": RedisRetry(NoBackoff(), 0),
+            "socket_timeout": IMPATIENT_TIMEOUT,
+            "socket_connect_timeout": IMPATIENT_TIMEOUT,
+        }
+        quick = redis.Redis(
+            connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs)
+        )
+        cached = current_app.extensions["fieldclock_redis_impatient"] = (base, quick)
+    return cached[1]
 
 
 def enqueue(

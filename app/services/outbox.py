@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from rq import get_current_job
 from rq.exceptions import DuplicateJobError, InvalidJobOperation
@@ -120,7 +121,13 @@ def _flag_key(topic: str, organization_id: uuid.UUID | str) -> str:
     return f"fieldclock:outbox:{topic}:{organization_id}"
 
 
-def _enqueue(topic: Topic, organization_id: uuid.UUID | str, job_id: str, args: list[Any]) -> None:
+def _enqueue(
+    topic: Topic,
+    organization_id: uuid.UUID | str,
+    job_id: str,
+    args: list[Any],
+    connection: redis.Redis,
+) -> None:
     jobs.enqueue(
         topic.job,
         *args,
@@ -128,20 +135,22 @@ def _enqueue(topic: Topic, organization_id: uuid.UUID | str, job_id: str, args: 
         job_id=job_id,
         meta={"organization_id": str(organization_id), "topic": topic.name},
         unique=True,
+        connection=connection,
     )
 
 
-def _kick_coalesced(topic: Topic, organization_id: uuid.UUID | str) -> bool:
-    connection = jobs.redis_connection()
+def _kick_coalesced(
+    topic: Topic, organization_id: uuid.UUID | str, connection: redis.Redis
+) -> bool:
     key = _flag_key(topic.name, organization_id)
     job_id = str(uuid.uuid4())
     if not connection.set(key, job_id, nx=True, ex=FLAG_TTL):
         current = connection.get(key)
-        if current and jobs.is_live(jobs.fetch_job(as_text(current))):
+        if current and jobs.is_live(jobs.fetch_job(as_text(current), connection)):
             return False  # a job that has not read the messages yet will see this one
         connection.set(key, job_id, ex=FLAG_TTL)
     try:
-        _enqueue(topic, organization_id, job_id, [str(organization_id)])
+        _enqueue(topic, organization_id, job_id, [str(organization_id)], connection)
     except Exception:
         connection.delete(key)
         raise
@@ -149,9 +158,13 @@ def _kick_coalesced(topic: Topic, organization_id: uuid.UUID | str) -> bool:
 
 
 def _kick_single(
-    topic: Topic, organization_id: uuid.UUID | str, job_id: str, args: tuple[Any, ...]
+    topic: Topic,
+    organization_id: uuid.UUID | str,
+    job_id: str,
+    args: tuple[Any, ...],
+    connection: redis.Redis,
 ) -> bool:
-    existing = jobs.fetch_job(job_id)
+    existing = jobs.fetch_job(job_id, connection)
     if jobs.is_live(existing):
         return False
     if existing is not None and existing.get_status(refresh=False) == "failed":
@@ -163,7 +176,7 @@ def _kick_single(
     if existing is not None:
         existing.delete()  # finished, stopped or canceled while its message is still pending
     try:
-        _enqueue(topic, organization_id, job_id, list(args))
+        _enqueue(topic, organization_id, job_id, list(args), connection)
     except DuplicateJobError:
         return False  # another process enqueued it between our check and now
     return True
@@ -174,13 +187,15 @@ def kick(
     organization_id: uuid.UUID | str,
     job_id: str | None = None,
     args: tuple[Any, ...] = (),
+    connection: redis.Redis | None = None,
 ) -> bool:
     """Make sure a job will handle the topic's pending messages; True when one was enqueued."""
     spec = TOPICS[topic]
+    connection = connection or jobs.redis_connection()
     if spec.coalesced:
-        return _kick_coalesced(spec, organization_id)
+        return _kick_coalesced(spec, organization_id, connection)
     assert job_id is not None
-    return _kick_single(spec, organization_id, job_id, args)
+    return _kick_single(spec, organization_id, job_id, args, connection)
 
 
 class _RedisBreaker:
@@ -208,9 +223,10 @@ def kick_after_commit(kicks: Iterable[tuple[str, uuid.UUID, str | None, tuple[An
     logged and left to the relay."""
     if breaker.open():
         return
+    connection = jobs.impatient_connection()
     for topic, organization_id, job_id, args in sorted(kicks, key=str):
         try:
-            kick(topic, organization_id, job_id, args)
+            kick(topic, organization_id, job_id, args, connection)
         except Exception as exc:  # Redis down or slow: the relay will do it
             log.warning("outbox: could not enqueue %s now (%s); the relay will", topic, exc)
             breaker.trip()

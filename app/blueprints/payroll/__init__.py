@@ -1,0 +1,1 @@
+"""Payroll: export runs and their files, and the payroll vendors' settings."""

@@ -1,0 +1,240 @@
+"""The rows of a payroll export: which entries go in, and their hours split into pay buckets.
+
+- **Period**: whole days in the organization's timezone, `period_start` to `period_end`
+  inclusive; an entry belongs to the period of its (paid) start.
+- **Included**: the period's `approved` entries (locked `FOR UPDATE` on PostgreSQL until the
+  export's transaction ends, so that nobody reopens one half-way). Everything else of the
+  period is counted in `excluded`: `unapproved` (submitted, rejected, draft), `open`, and
+  `already_exported` (exported or paid by an earlier export).
+- **Buckets**: overtime is a property of whole workweeks, so each employee's allocation also
+  counts the approved, exported and paid entries around the period in the same workweeks (the
+  time before decides when this period's hours become overtime), but only the included
+  entries' buckets are paid. Allocation is by `overtime.allocate_day_totals` when every entry
+  lies inside one workday and no workday mixes included and other entries (the usual case:
+  fast, no datetimes), else by `overtime.compute_overtime` per interval; the detail formats
+  (`xlsx`, `quickbooks_iif`) always take the per-interval path, which gives each entry-day.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import Employee, Organization, PayrollExport, Task, TimeEntry, User
+from app.models.base import utcnow
+from app.services.overtime_settings import PolicyBook
+from app.services.timezones import local_midnight
+from app.services.work_time import EntryRow, load_entries, to_interval, whole_second
+from overtime import Buckets, Policy, allocate_day_totals, compute_overtime, week_start_of
+from overtime import workday_of as engine_workday_of
+from payroll_exports import EmployeeTotals, EntryDetail
+
+DETAIL_FORMATS = frozenset({"xlsx", "quickbooks_iif"})
+CONTEXT_STATUSES = ("approved", "exported", "paid")
+MARGIN = timedelta(days=8)  # a workweek around the period, whatever the policy's calendar
+PROGRESS_EVERY = 500  # employees between progress reports
+
+
+@dataclass
+class ExportData:
+    totals: list[EmployeeTotals] = field(default_factory=list)
+    details: list[EntryDetail] = field(default_factory=list)
+    entry_ids: list[uuid.UUID] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+
+
+def period_bounds(organization: Organization, start: date, end: date) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(organization.timezone)
+    return local_midnight(start, zone), local_midnight(end + timedelta(days=1), zone)
+
+
+def _in_period(organization_id: uuid.UUID, start: datetime, end: datetime) -> Any:
+    t = TimeEntry
+    return sa.and_(
+        t.organization_id == organization_id,
+        t.deleted_at.is_(None),
+        t.paid_started_at >= start,
+        t.paid_started_at < end,
+    )
+
+
+def included_ids(organization_id: uuid.UUID, start: datetime, end: datetime) -> sa.Select[Any]:
+    return sa.select(TimeEntry.id).where(
+        _in_period(organization_id, start, end), TimeEntry.status == "approved"
+    )
+
+
+def excluded_counts(organization_id: uuid.UUID, start: datetime, end: datetime) -> dict[str, int]:
+    stmt = (
+        sa.select(TimeEntry.status, sa.func.count())
+        .where(_in_period(organization_id, start, end), TimeEntry.status != "approved")
+        .group_by(TimeEntry.status)
+    )
+    counts = {"unapproved": 0, "open": 0, "already_exported": 0}
+    for status, count in db.session.execute(stmt):
+        key = {"open": "open", "exported": "already_exported", "paid": "already_exported"}
+        counts[key.get(status, "unapproved")] += count
+    return counts
+
+
+def _people(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
+    employees = sa.select(TimeEntry.employee_id).where(TimeEntry.id.in_(entry_ids))
+    stmt = (
+        sa.select(
+            Employee.id,
+            Employee.employee_number,
+            User.first_name,
+            User.last_name,
+            Employee.hourly_rate,
+            Employee.currency,
+            Employee.settings,
+        )
+        .join(User, User.id == Employee.user_id)
+        .where(Employee.id.in_(employees))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
+
+
+def _extras(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
+    """What the detail formats show besides hours: raw punches, task, approver, note."""
+    approver = aliased(User)
+    stmt = (
+        sa.select(
+            TimeEntry.id,
+            TimeEntry.started_at,
+            TimeEntry.ended_at,
+            TimeEntry.note,
+            Task.title,
+            approver.first_name,
+            approver.last_name,
+        )
+        .outerjoin(Task, Task.id == TimeEntry.task_id)
+        .outerjoin(approver, approver.id == TimeEntry.approved_by)
+        .where(TimeEntry.id.in_(entry_ids))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
+
+
+def _fast_buckets(rows: list[EntryRow], included: set[uuid.UUID], policy: Policy) -> Buckets | None:
+    """Included buckets from day totals, or None when an entry crosses a workday boundary or
+    a workday holds both included and other entries."""
+    weeks: dict[date, list[int]] = {}
+    kind_of_day: dict[date, bool] = {}
+    for row in rows:
+        start = whole_second(row.started_at)
+        day = engine_workday_of(start, policy)
+        if (
+            row.duration_seconds
+            and engine_workday_of(start + timedelta(seconds=row.duration_seconds - 1), policy)
+            != day
+        ):
+            return None
+        is_included = row.id in included
+        if kind_of_day.setdefault(day, is_included) != is_included:
+            return None
+        week = week_start_of(day, policy)
+        days = weeks.setdefault(week, [0] * 7)
+        days[(day - week).days] += row.worked_seconds
+    total = Buckets()
+    for week, days in weeks.items():
+        allocation = allocate_day_totals(days, policy)
+        for index, (regular, overtime, double) in enumerate(allocation.days):
+            if kind_of_day.get(week + timedelta(days=index)):
+                total = total + Buckets(regular, overtime, double)
+    return total
+
+
+def _detail(
+    person: Any, extra: Any, row: EntryRow, segment: Any, flags: tuple[str, ...]
+) -> EntryDetail:
+    approver = " ".join(p for p in (extra.first_name, extra.last_name) if p) or None
+    return EntryDetail(
+        employee_number=person.employee_number,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        work_date=segment.workday,
+        started_at=extra.started_at,
+        ended_at=extra.ended_at or segment.ends_at,
+        paid_started_at=segment.starts_at,
+        paid_ended_at=segment.ends_at,
+        break_seconds=segment.break_seconds,
+        worked_seconds=segment.worked_seconds,
+        regular_seconds=segment.regular_seconds,
+        overtime_seconds=segment.overtime_seconds,
+        double_time_seconds=segment.double_time_seconds,
+        task_title=extra.title,
+        flags=flags,
+        approver_name=approver,
+        note=extra.note,
+    )
+
+
+def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: None) -> ExportData:
+    """Everything the export's file needs, and the ids of the entries it carries."""
+    org = db.session.get(Organization, export.organization_id)
+    assert org is not None
+    start, end = period_bounds(org, export.period_start, export.period_end)
+    chosen = included_ids(org.id, start, end)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(chosen.with_for_update()).all()  # held until the export commits
+    data = ExportData(excluded=excluded_counts(org.id, start, end))
+    people = _people(chosen)
+    employees = sa.select(TimeEntry.employee_id).where(TimeEntry.id.in_(chosen))
+    rows_by_employee = load_entries(
+        org.id, start - MARGIN, end + MARGIN, statuses=CONTEXT_STATUSES, employee_ids=employees
+    )
+    with_details = export.format in DETAIL_FORMATS
+    extras = _extras(chosen) if with_details else {}
+    book = PolicyBook(org.id)
+    now = utcnow()
+    progress(10)
+    for done, (employee_id, person) in enumerate(
+        sorted(people.items(), key=lambda p: p[1].employee_number)
+    ):
+        rows = rows_by_employee.get(employee_id, [])
+        included = {r.id for r in rows if r.status == "approved" and start <= r.started_at < end}
+        data.entry_ids.extend(sorted(included))
+        policy = book.for_employee(employee_id)
+        buckets = None if with_details else _fast_buckets(rows, included, policy)
+        if buckets is None:
+            buckets = Buckets()
+            by_id = {str(r.id): r for r in rows}
+            result = compute_overtime(
+                [i for r in rows if (i := to_interval(r, now)) is not None], policy
+            )
+            for item in result.intervals:
+                row = by_id[str(item.entry_id)]
+                if row.id not in included:
+                    continue
+                buckets = buckets + item.buckets
+                if with_details:
+                    data.details += [
+                        _detail(person, extras[row.id], row, s, row.flags) for s in item.segments
+                    ]
+        data.totals.append(
+            EmployeeTotals(
+                employee_number=person.employee_number,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                hourly_rate=person.hourly_rate,
+                currency=person.currency,
+                regular_seconds=buckets.regular_seconds,
+                overtime_seconds=buckets.overtime_seconds,
+                double_time_seconds=buckets.double_time_seconds,
+                overtime_multiplier=policy.overtime_multiplier,
+                double_time_multiplier=policy.double_time_multiplier,
+                gusto_employee_id=(person.settings or {}).get("gusto_employee_id"),
+            )
+        )
+        if done % PROGRESS_EVERY == 0:
+            progress(10 + 70 * done // max(1, len(people)))
+    progress(80)
+    return data
