@@ -31,7 +31,7 @@ from app.extensions import db
 from app.models import Break, Employee, Task, TimeEntry, User
 from app.models.base import utcnow
 from app.models.time_tracking import LOCKED_STATUSES
-from app.services import audit, shifts, time_rules
+from app.services import audit, outbox, shifts, time_rules
 from app.services.employees import can_manage, get_visible
 from app.services.tenancy import get_or_404
 from app.services.time_entries import get_visible_entry
@@ -264,6 +264,7 @@ def approve(actor: User, entry: TimeEntry) -> TimeEntry:
     entry.approved_by = actor.id
     entry.approved_at = utcnow()
     db.session.flush()
+    outbox.entry_changed(entry)  # alerts and the week's summary, after this commits
     return entry
 
 

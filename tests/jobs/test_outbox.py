@@ -158,3 +158,20 @@ def test_a_rolled_back_transaction_enqueues_nothing(app, db, crew, queued):
     db.session.commit()
     assert queued()["alerts"] == []
     assert pending(db, "alerts.check") == []
+
+
+def test_approving_an_entry_writes_its_messages(
+    client, headers, db, make_org, make_employee, make_entry, queued
+):
+    owner = make_org(timezone="America/Chicago")
+    manager = make_employee(owner, role="manager")
+    worker = make_employee(owner, manager=manager)
+    entry = make_entry(worker, NOW - timedelta(hours=8), NOW, status="submitted")
+    response = client.post(
+        f"/api/v1/time-entries/{entry.id}/approve", headers=headers(manager.user)
+    )
+    assert response.status_code == 200, response.get_json()
+    for topic in ("alerts.check", "summaries.refresh"):
+        [message] = pending(db, topic)
+        assert message.payload["time_entry_id"] == str(entry.id)
+    assert queued()["alerts"] == ["app.jobs.overtime.check_alerts"]
