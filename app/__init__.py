@@ -19,14 +19,19 @@ JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ErrorSchema(ma.Schema):
-    """The error envelope of API.md, as documented in the OpenAPI spec."""
+    """The error envelope of API.md, as documented in the OpenAPI spec.
 
-    code = ma.fields.Integer(metadata={"description": "HTTP status code"})
-    status = ma.fields.String(metadata={"description": "HTTP status phrase"})
-    message = ma.fields.String(metadata={"description": "A sentence for people"})
-    error = ma.fields.String(metadata={"description": "Machine code, e.g. VALIDATION_ERROR"})
-    errors = ma.fields.Dict(metadata={"description": "Field name → messages"})
-    details = ma.fields.Dict()
+    Every key is always present (`required`), so clients and the fuzzing tests can rely on it.
+    """
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = ma.fields.String(required=True, metadata={"description": "A sentence for people"})
+    error = ma.fields.String(
+        required=True, metadata={"description": "Machine code, e.g. VALIDATION_ERROR"}
+    )
+    errors = ma.fields.Dict(required=True, metadata={"description": "Field name → messages"})
+    details = ma.fields.Dict(required=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -55,8 +60,14 @@ def _install_sqlite_hooks() -> None:
 
 
 def _require_json_body() -> Any:
-    """A body that is not JSON is a 415, not a confusing 422 about missing fields."""
-    if request.method in JSON_METHODS and (request.content_length or 0) > 0 and not request.is_json:
+    """A body over MAX_CONTENT_LENGTH is a 413 even where the view never reads it (Flask only
+    checks when the body is read); a body that is not JSON is a 415, not a confusing 422."""
+    if request.method not in JSON_METHODS or not request.content_length:
+        return None
+    limit = request.max_content_length
+    if limit is not None and request.content_length > limit:
+        return envelope(413, "PAYLOAD_TOO_LARGE", f"The body is larger than {limit} bytes.")
+    if not request.is_json:
         return envelope(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
     return None
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,17 @@ def handle_integrity_error(exc: IntegrityError) -> ResponseReturnValue:
     return envelope(409, "CONFLICT", "The request conflicts with existing data.")
 
 
+def handle_data_error(exc: DataError) -> ResponseReturnValue:
+    """The database refused a value (SQLSTATE class 22: out of range, too long, bad text):
+    bad input that a schema should have caught, answered as such rather than with a 500. The
+    warning names it; the quality gates fail on it, so the schema still gets its validation."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.warning("database refused a value (a schema should have): %s", exc.orig)
+    return envelope(422, "VALIDATION_ERROR", "A value does not fit its field.")
+
+
 def handle_database_unavailable(exc: DBAPIError) -> ResponseReturnValue:
     from app.extensions import db
 
@@ -173,5 +184,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -10,11 +10,13 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
 from app.models.base import Base
+from app.openapi import SharedErrorResponsesPlugin
 
 db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 jwt = JWTManager()
-api = Api()
+# The plugin documents the error statuses every operation shares (see app.openapi).
+api = Api(spec_kwargs={"extra_plugins": [SharedErrorResponsesPlugin()]})
 
 
 def get_redis() -> redis.Redis:

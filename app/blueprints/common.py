@@ -5,24 +5,160 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import zoneinfo
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import request
 from flask_smorest import Blueprint as SmorestBlueprint
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.errors import PreconditionFailed
 from app.extensions import db
 
 MAX_PAGE_SIZE = 500
+# No body this API takes is nested this deep (a GeoJSON MultiPolygon in a feature collection
+# is about 9); the limit keeps the checks below, marshmallow and the database away from
+# Python's recursion limit.
+MAX_JSON_DEPTH = 32
+NUL_MESSAGE = "NUL characters are not allowed."
+
+
+# Dates and timestamps outside these years are typos or probes, and near year 1 or 9999 the
+# conversions between local days and UTC overflow (OverflowError, a 500).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+YEAR_MESSAGE = f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+def dates_out_of_range(data: Any) -> dict[Any, Any]:
+    """Key → message for every date or datetime (at any depth) outside the allowed years."""
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return {}
+    errors: dict[Any, Any] = {}
+    for key, value in items:
+        if isinstance(value, date):  # datetimes too; their own (local) year is the one to check
+            if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+                errors[key] = [YEAR_MESSAGE]
+        elif nested := dates_out_of_range(value):
+            errors[key] = nested
+    return errors
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number.")
+
+
+def _nested_error(path: tuple[Any, ...], message: str) -> ma.ValidationError:
+    """An error at `path`, nested the way marshmallow nests them ({"owner": {"email": [...]}})."""
+    messages: Any = [message]
+    for key in reversed(path):
+        messages = {key: messages}
+    return ma.ValidationError(messages if path else {"json": messages})
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_MESSAGE  # PostgreSQL cannot store NUL in text or jsonb
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Not valid Unicode (a lone surrogate)."  # no UTF-8 for it, in the database or out
+    return None
+
+
+def check_json_values(value: Any) -> None:
+    """Refuse what JSON can carry but no column can hold: NUL, lone surrogates, deep nesting."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
+        if len(path) > MAX_JSON_DEPTH:
+            raise _nested_error((), f"Nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if problem := _text_problem(key):
+                    raise _nested_error((*path, key), problem)
+                stack.append((child, (*path, key)))
+        elif isinstance(item, list):
+            stack.extend((child, (*path, index)) for index, child in enumerate(item))
+        elif isinstance(item, str) and (problem := _text_problem(item)):
+            raise _nested_error(path, problem)
+
+
+def parse_strict_json(raw: bytes) -> Any:
+    """RFC 8259 JSON: Python's NaN/Infinity extensions are a JSONDecodeError (400), like any
+    other malformed body, and a body too deep for the parser is a ValidationError (422)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # webargs reads an empty `doc` as "no body at all", so the bytes must be kept.
+        doc = raw.decode("utf-8", "replace")
+        raise json.JSONDecodeError(f"Not UTF-8: {exc.reason}", doc, exc.start) from exc
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:
+        raise json.JSONDecodeError(str(exc), text, 0) from exc
+    except RecursionError:
+        raise _nested_error((), f"Nested deeper than {MAX_JSON_DEPTH} levels.") from None
+    check_json_values(value)
+    return value
+
+
+def _json_type_problem(field: ma.fields.Field, value: Any) -> str | None:
+    """marshmallow converts "3" or 1.5 to an int and "yes" to True; in a JSON body those
+    are type errors (the OpenAPI document says integer/number/boolean), not conversions."""
+    if isinstance(field, ma.fields.Boolean):
+        return None if isinstance(value, bool) else "Not a valid boolean."
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        is_number = isinstance(field, ma.fields.Integer | ma.fields.Float)
+        return "Not a valid number." if is_number else None
+    if isinstance(field, ma.fields.Integer) and not float(value).is_integer():
+        return "Not a valid integer."
+    return None
+
+
+def check_json_types(schema: ma.Schema, data: Any, path: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Field → message for every number/boolean field given a value of another JSON type,
+    nested like marshmallow's own errors (also inside Nested fields and lists of them)."""
+    errors: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        return errors
+    for name, field in schema.load_fields.items():
+        key = field.data_key or name
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested):
+            field, value = field.inner, value if isinstance(value, list) else []
+            nested = {i: check_json_types(field.schema, v) for i, v in enumerate(value)}
+            found: Any = {i: e for i, e in nested.items() if e}
+        elif isinstance(field, ma.fields.Nested) and field.many:
+            value = value if isinstance(value, list) else []
+            nested = {i: check_json_types(field.schema, v) for i, v in enumerate(value)}
+            found = {i: e for i, e in nested.items() if e}
+        elif isinstance(field, ma.fields.Nested):
+            found = check_json_types(field.schema, value)
+        else:
+            problem = _json_type_problem(field, value)
+            found = [problem] if problem else None
+        if found:
+            errors[key] = found
+    return errors
 
 
 class StrictParser(FlaskParser):
-    """Unknown body fields and unknown query filters are a 422, not silently ignored."""
+    """Unknown body fields and unknown query filters are a 422, not silently ignored; bodies
+    are strict JSON whose strings the database can store (see `parse_strict_json`) and whose
+    numbers and booleans are JSON numbers and booleans (see `check_json_types`)."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
@@ -30,6 +166,41 @@ class StrictParser(FlaskParser):
         "querystring": ma.RAISE,
         "json": ma.RAISE,
     }
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req):
+            return ma.missing
+        return parse_strict_json(req.get_data(cache=True))
+
+    def _load_location_data(self, *, schema: ma.Schema, req: Any, location: str) -> Any:
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location == "json" and (errors := check_json_types(schema, data)):
+            raise ma.ValidationError(errors)
+        return data
+
+    def _process_location_data(
+        self,
+        location_data: Any,
+        schema: ma.Schema,
+        req: Any,
+        location: str,
+        unknown: str | None,
+        validators: Any,
+    ) -> Any:
+        data = super()._process_location_data(
+            location_data, schema, req, location, unknown, validators
+        )
+        if errors := dates_out_of_range(data):
+            # Loaded data is keyed by attribute; clients know the wire names (`from`, not `from_`).
+            wire = {name: f.data_key or name for name, f in schema.fields.items()}
+            raise ma.ValidationError({wire.get(k, k): v for k, v in errors.items()})
+        return data
+
+    def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
+        for key, values in req.args.lists():
+            if any("\x00" in text for text in (key, *values)):
+                raise ma.ValidationError({key: [NUL_MESSAGE]})
+        return super().load_querystring(req, schema)
 
 
 class Blueprint(SmorestBlueprint):
@@ -42,20 +213,31 @@ class Schema(ma.Schema):
         ordered = True
 
 
+# Non-negative, at most 12 integer digits (what a Numeric(14, 2) column holds) and 2 places.
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
 class Money(ma.fields.Decimal):
-    """A decimal with at most 2 places, given and shown as a string ("1234.50")."""
+    """An amount as a string with at most 2 places ("1234.50"), in and out.
+
+    The OpenAPI document says exactly that (a string with `MONEY_PATTERN`), and input is held
+    to the same pattern: a JSON number, a sign, an exponent or a 13th digit is a 422, never a
+    float rounding or a database overflow.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("validate", ma.validate.Range(min=0))
-        super().__init__(places=2, as_string=True, **kwargs)
+        metadata = {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "example": "1234.50",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        parsed = ma.fields.Decimal(allow_nan=False)._deserialize(value, attr, data, **kwargs)
-        if parsed.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ma.ValidationError("At most 2 decimal places.")
-        return parsed.quantize(Decimal("0.01"))
+        if not isinstance(value, str) or not re.fullmatch(MONEY_PATTERN, value):
+            raise ma.ValidationError('An amount as a string with at most 2 places, e.g. "12.50".')
+        return Decimal(value).quantize(Decimal("0.01"))
 
 
 class Currency(ma.fields.String):
@@ -68,7 +250,8 @@ class Currency(ma.fields.String):
 def _valid_timezone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: zoneinfo opens a file named after the key, and a long key is ENAMETOOLONG.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ma.ValidationError("Not an IANA time zone name.") from exc
 
 
@@ -131,6 +314,16 @@ class Timestamp(ma.fields.AwareDateTime):
 
 class DateOrTimestamp(ma.fields.Field):
     """`YYYY-MM-DD` (a whole local day) or an RFC 3339 timestamp with offset, for from/to."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Without this the OpenAPI document shows `{}`: clients and fuzzers would not know.
+        metadata = {
+            "type": "string",
+            "anyOf": [{"format": "date"}, {"format": "date-time"}],
+            "example": "2026-11-23",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str) and len(value) == 10:

@@ -48,6 +48,9 @@ def register(body: dict[str, Any]) -> Any:
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokensSchema)
+@blp.alt_response(401, response="UNAUTHORIZED", description="INVALID_CREDENTIALS")
+@blp.alt_response(403, response="FORBIDDEN", description="ACCOUNT_DISABLED")
+@blp.alt_response(423, response="LOCKED", description="ACCOUNT_LOCKED")
 @blp.doc(security=[])
 def login(body: dict[str, Any]) -> Any:
     """Exchange e-mail and password for tokens (5 failures in 15 minutes lock the account)."""

@@ -4,18 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask import jsonify
 
-from app.blueprints.common import Blueprint
+from app import ErrorSchema
+from app.blueprints.common import Blueprint, Schema
 from app.extensions import db, get_redis
 from app.services.job_status import worker_state
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
 
+WORKER_DESCRIPTION = (
+    '"ok" when an RQ worker sent a heartbeat lately, else "none: …" or "unknown: …". '
+    "Informational: it never makes /readyz fail, because this process serves without "
+    "workers (work waits in the outbox and runs when a worker is back)."
+)
+
+
+class HealthSchema(Schema):
+    status = ma.fields.String(required=True, metadata={"example": "ok"})
+
+
+class ReadinessSchema(Schema):
+    database = ma.fields.String(required=True, metadata={"description": '"ok" or "down: …"'})
+    redis = ma.fields.String(required=True, metadata={"description": '"ok" or "down: …"'})
+    worker = ma.fields.String(required=True, metadata={"description": WORKER_DESCRIPTION})
+
+
+class NotReadySchema(ErrorSchema):
+    """The error envelope, plus each dependency's state at the top level for probes."""
+
+    database = ma.fields.String(required=True)
+    redis = ma.fields.String(required=True)
+    worker = ma.fields.String(required=True)
+
+
 @blp.route("/healthz")
 @blp.doc(security=[])
+@blp.response(200, HealthSchema)
 def healthz() -> Any:
     """The process is up."""
     return jsonify(status="ok")
@@ -40,6 +68,8 @@ def _check_redis() -> str:
 
 @blp.route("/readyz")
 @blp.doc(security=[])
+@blp.response(200, ReadinessSchema)
+@blp.alt_response(503, schema=NotReadySchema, description="A dependency is down.")
 def readyz() -> Any:
     """The database and Redis answer (503 names what is down); the worker is reported only."""
     checks = {"database": _check_database(), "redis": _check_redis()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -34,7 +35,12 @@ class TaskSchema(Schema):
     customer_id = ma.fields.UUID(allow_none=True)
     parent_task_id = ma.fields.UUID(allow_none=True)
     geofence_id = ma.fields.UUID(allow_none=True)
-    estimated_hours = Money(allow_none=True, metadata={"description": 'Hours, e.g. "8.00".'})
+    # Money allows 12 integer digits; the column is Numeric(8, 2) (PostgreSQL: overflow, a 500).
+    estimated_hours = Money(
+        allow_none=True,
+        validate=ma.validate.Range(max=Decimal("999999.99")),
+        metadata={"description": 'Hours, e.g. "8.00".'},
+    )
     actual_hours = ma.fields.Decimal(
         places=2,
         as_string=True,
