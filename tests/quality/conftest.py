@@ -201,6 +201,10 @@ def _new_overtime_alert(tenant: Tenant) -> uuid.UUID:
     return alert.id
 
 
+def _new_payroll_export(tenant: Tenant) -> uuid.UUID:
+    body = {"period_start": "2026-11-16", "period_end": "2026-11-29", "format": "csv"}
+    return uuid.UUID(tenant.request("POST", "/api/v1/payroll-exports", body)["id"])
+
 
 def _new_job(tenant: Tenant) -> uuid.UUID:
     """A tenant's background job: a summary recompute (its job id is a UUID)."""
@@ -225,6 +229,7 @@ ROW_FACTORIES: dict[str, RowFactory] = {
     "task_id": _new_task,
     "policy_id": _new_overtime_policy,
     "alert_id": _new_overtime_alert,
+    "export_id": _new_payroll_export,
     "job_id": _new_job,
 }
 
