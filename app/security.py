@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -11,10 +10,10 @@ from flask import Flask, g, request
 from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 
 from app.errors import Forbidden, envelope
-from app.extensions import db, jwt
+from app.extensions import jwt
 from app.models import User
 from app.services import audit
-from app.services.auth import session_is_revoked
+from app.services.auth import session_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,21 +111,21 @@ def _set_audit_context(user: User | None) -> None:
 def init_security(app: Flask) -> None:
     app.before_request(lambda: _set_audit_context(None))
 
+    # flask-jwt-extended asks "revoked?" before "which user?": one query answers both, and
+    # the user found is handed over through `g`.
+    @jwt.token_in_blocklist_loader
+    def is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        g.jwt_user = session_user(payload.get("sid"), payload.get("sub"))
+        return g.jwt_user is None
+
     @jwt.user_lookup_loader
     def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
-        try:
-            user = db.session.get(User, uuid.UUID(payload["sub"]))
-        except (ValueError, KeyError):
-            return None
+        user: User | None = g.pop("jwt_user", None)
         if user is None or user.deleted_at is not None or user.status != "active":
             return None
         g.jwt_sid = payload.get("sid")
         _set_audit_context(user)
         return user
-
-    @jwt.token_in_blocklist_loader
-    def is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-        return session_is_revoked(payload.get("sid"))
 
     @jwt.unauthorized_loader
     def missing_token(reason: str) -> Any:

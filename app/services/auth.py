@@ -10,10 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
+from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict, Forbidden, Locked, Unauthorized
 from app.extensions import db
-from app.models import Organization, User, UserSession, Workspace
+from app.models import Employee, Organization, User, UserSession, Workspace
 from app.models.base import utcnow
 from app.services import audit
 from app.services.passwords import hash_password, verify_password
@@ -185,13 +186,23 @@ def revoke_all_sessions(user: User, reason: str) -> None:
     )
 
 
-def session_is_revoked(session_id: str | None) -> bool:
-    if not session_id:
-        return True
+def session_user(session_id: str | None, user_id: str | None) -> User | None:
+    """The user of a live session, or None (unknown, revoked or expired session; a token whose
+    subject is not the session's user). One query, which also brings the user's organization,
+    employee record and allowed geofences into the session for the request that follows."""
     try:
-        key = uuid.UUID(session_id)
+        sid, uid = uuid.UUID(str(session_id)), uuid.UUID(str(user_id))
     except ValueError:
-        return True
-    stmt = sa.select(UserSession.revoked_at, UserSession.expires_at).where(UserSession.id == key)
-    row = db.session.execute(stmt).first()
-    return row is None or row.revoked_at is not None or row.expires_at <= utcnow()
+        return None
+    stmt = (
+        sa.select(User, Organization, UserSession.revoked_at, UserSession.expires_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(UserSession.id == sid, User.id == uid)
+        .options(joinedload(User.employee).joinedload(Employee.geofence_links))
+    )
+    row = db.session.execute(stmt).unique().first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    user: User = row.User
+    return user

@@ -115,12 +115,18 @@ def _open(employee: Employee, punch: Punch, screening: Screening, actor: User) -
         note=punch.note,
     )
     db.session.add(entry)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise AlreadyClockedIn() from None
+    db.session.flush()  # a concurrent clock-in loses here, on the one-open-entry index
     return entry
+
+
+def _race_error(exc: IntegrityError) -> DomainError:
+    """A race lost on a unique index: the one-open-entry index (PostgreSQL names it, SQLite
+    names the column) means another clock-in won; otherwise another sync batch applied the
+    same offline punch first."""
+    text = str(exc.orig)
+    if "uq_time_entries_one_open_per_employee" in text or "time_entries.employee_id" in text:
+        return AlreadyClockedIn()
+    return DuplicatePunch()
 
 
 def _close(entry: TimeEntry, punch: Punch, screening: Screening) -> None:
@@ -247,15 +253,12 @@ def punch(employee: Employee, punch_: Punch, actor: User) -> PunchOutcome:
             )
             outcome.event = _event(employee, punch_, actor, outcome, "accepted")
             db.session.flush()
-    except IntegrityError:
-        # Lost a race on the accepted-client_id index: the other batch applied it.
-        outcome = PunchOutcome(punch=punch_, event=None, error=DuplicatePunch())  # type: ignore[arg-type]
-        outcome.event = _event(employee, punch_, actor, outcome, "duplicate")
-        db.session.flush()
-    except DomainError as err:
+    except (IntegrityError, DomainError) as exc:
+        error = exc if isinstance(exc, DomainError) else _race_error(exc)
         outcome.entry = outcome.previous_entry = outcome.brk = None
-        outcome.error = err
-        outcome.event = _event(employee, punch_, actor, outcome, "rejected")
+        outcome.error, outcome.flags = error, []
+        decision = "duplicate" if isinstance(error, DuplicatePunch) else "rejected"
+        outcome.event = _event(employee, punch_, actor, outcome, decision)
         db.session.flush()
     return outcome
 

@@ -48,12 +48,23 @@ def to_punch(kind: str, body: dict[str, Any], raw: Any, source: str = "clock") -
     )
 
 
+def _commit_keeping_state() -> None:
+    """Commit without expiring what the punch wrote: the answer is built from those objects,
+    and re-reading each of them after the commit would cost a query apiece on the hot path."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """Apply, commit (a refused punch is still logged), then answer or raise its error."""
     actor = current_actor()
     employee = clock.employee_of(actor)
     outcome = clock.punch(employee, to_punch(kind, body, request.get_json(silent=True)), actor)
-    db.session.commit()
+    _commit_keeping_state()
     if outcome.error is not None:
         raise outcome.error
     fence = outcome.screening.fence.as_dict() if outcome.screening else None
@@ -145,7 +156,7 @@ def sync(body: dict[str, Any]) -> Any:
         for i, p in enumerate(body["punches"])
     ]
     outcomes = clock.sync(clock.employee_of(actor), punches, actor)
-    db.session.commit()
+    _commit_keeping_state()
     return {
         "results": [
             {
