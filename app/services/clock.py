@@ -154,6 +154,7 @@ def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome)
         outcome.screening = screen(employee, punch)
         outcome.screening.raise_refusal()
         outcome.entry = _open(employee, punch, outcome.screening, actor)
+        _set_shift_status(outcome.screening.shift, "in_progress")
         return
     if entry is None:
         raise NotClockedIn()
@@ -163,12 +164,19 @@ def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome)
     if punch.kind == "out":
         _close(entry, punch, outcome.screening)
         outcome.entry = entry
+        _set_shift_status(shift, "completed")
     elif punch.kind == "switch_task":
         _close(entry, punch, outcome.screening)
         outcome.previous_entry = entry
         outcome.entry = _open(employee, punch, outcome.screening, actor)
     else:
         _break(entry, punch, outcome)
+
+
+def _set_shift_status(shift: Shift | None, status: str) -> None:
+    """A scheduled shift is in progress from its clock-in and completed at its clock-out."""
+    if shift is not None and shift.status in ("scheduled", "in_progress"):
+        shift.status = status
 
 
 def _break(entry: TimeEntry, punch: Punch, outcome: PunchOutcome) -> None:

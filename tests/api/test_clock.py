@@ -363,3 +363,24 @@ def test_within_grace_is_neither_late_nor_early(client, worker, headers, db, fro
     frozen.move_to(NOW + timedelta(hours=7, minutes=55))
     out = client.post("/api/v1/clock/out", json=INSIDE, headers=headers(employee.user))
     assert out.get_json()["time_entry"]["flags"] == []
+
+
+def test_the_shift_follows_its_punches(client, worker, headers, db, frozen):
+    from app.models import Shift
+
+    employee, owner = worker
+    shift = Shift(
+        organization_id=owner.organization_id,
+        workspace_id=owner.workspace_id,
+        employee_id=employee.id,
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=8),
+    )
+    db.session.add(shift)
+    db.session.commit()
+    client.post("/api/v1/clock/in", json=INSIDE, headers=headers(employee.user))
+    assert db.session.get(Shift, shift.id).status == "in_progress"
+    frozen.move_to(NOW + timedelta(hours=8))
+    client.post("/api/v1/clock/out", json=INSIDE, headers=headers(employee.user))
+    db.session.expire_all()
+    assert db.session.get(Shift, shift.id).status == "completed"
