@@ -38,7 +38,14 @@ from overtime.calendar import (
     workday_starts_at,
 )
 from overtime.intervals import WorkInterval, apportion
-from overtime.pay import GrossPay, PayLine, gross_pay, pay_amount, seconds_to_hours
+from overtime.pay import (
+    GrossPay,
+    PayLine,
+    gross_pay,
+    pay_amount,
+    pay_amounts,
+    seconds_to_hours,
+)
 from overtime.policy import Policy, Rule
 from overtime.results import (
     Buckets,
@@ -74,6 +81,7 @@ __all__ = [
     "detect_alerts",
     "gross_pay",
     "pay_amount",
+    "pay_amounts",
     "seconds_to_hours",
     "short_rest",
     "split_by_workday",

@@ -19,6 +19,7 @@ from overtime.policy import Policy
 
 SECONDS_PER_HOUR = 3600
 CENT = Decimal("0.01")
+ONE = Decimal(1)
 
 BucketName = Literal["regular", "overtime", "double_time"]
 
@@ -83,12 +84,30 @@ def pay_amount(
     seconds: int, rate: Decimal | int | str, multiplier: Decimal | int | str = 1
 ) -> Decimal:
     """``seconds / 3600 * rate * multiplier``, rounded half-up to the cent."""
+    return _amount(
+        seconds, _exact("rate", rate).as_integer_ratio(), _exact("multiplier", multiplier)
+    )
+
+
+def _amount(seconds: int, rate: tuple[int, int], multiplier: Decimal) -> Decimal:
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
         raise ValueError("seconds must be a non-negative int")
-    rate_num, rate_den = _exact("rate", rate).as_integer_ratio()
-    mult_num, mult_den = _exact("multiplier", multiplier).as_integer_ratio()
+    mult_num, mult_den = multiplier.as_integer_ratio()
     return _round_half_up(
-        seconds * rate_num * mult_num, SECONDS_PER_HOUR * rate_den * mult_den, places=2
+        seconds * rate[0] * mult_num, SECONDS_PER_HOUR * rate[1] * mult_den, places=2
+    )
+
+
+def pay_amounts(
+    buckets: BucketTotals, hourly_rate: Decimal, policy: Policy
+) -> tuple[Decimal, Decimal, Decimal]:
+    """The three amounts of :func:`gross_pay` (regular, overtime, double time) without the
+    :class:`PayLine` objects: the same arithmetic, for pricing many employees at once."""
+    rate = _exact("hourly_rate", hourly_rate).as_integer_ratio()
+    return (
+        _amount(buckets.regular_seconds, rate, ONE),
+        _amount(buckets.overtime_seconds, rate, policy.overtime_multiplier),
+        _amount(buckets.double_time_seconds, rate, policy.double_time_multiplier),
     )
 
 
@@ -116,10 +135,11 @@ def gross_pay(
     overtime = _pick(overtime_multiplier, policy_overtime, Decimal("1.5"))
     double = _pick(double_time_multiplier, policy_double, Decimal("2.0"))
     rate = _exact("hourly_rate", hourly_rate)
+    ratio = rate.as_integer_ratio()  # once per call: summaries price many employees
     lines = (
-        _line("regular", buckets.regular_seconds, rate, Decimal(1)),
-        _line("overtime", buckets.overtime_seconds, rate, overtime),
-        _line("double_time", buckets.double_time_seconds, rate, double),
+        _line("regular", buckets.regular_seconds, rate, ratio, ONE),
+        _line("overtime", buckets.overtime_seconds, rate, ratio, overtime),
+        _line("double_time", buckets.double_time_seconds, rate, ratio, double),
     )
     return GrossPay(lines=lines, gross=sum((line.amount for line in lines), Decimal("0.00")))
 
@@ -129,5 +149,7 @@ def _pick(*candidates: Decimal | int | str | None) -> Decimal:
     return _exact("multiplier", value)
 
 
-def _line(bucket: BucketName, seconds: int, rate: Decimal, multiplier: Decimal) -> PayLine:
-    return PayLine(bucket, seconds, rate, multiplier, pay_amount(seconds, rate, multiplier))
+def _line(
+    bucket: BucketName, seconds: int, rate: Decimal, ratio: tuple[int, int], multiplier: Decimal
+) -> PayLine:
+    return PayLine(bucket, seconds, rate, multiplier, _amount(seconds, ratio, multiplier))

@@ -16,6 +16,7 @@ seconds, because every duration in Fieldclock is an integer count of seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, get_args
@@ -157,24 +158,27 @@ class Policy:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(rule=rule, **values)
 
-    @property
+    # The derived values are computed once per policy: the summaries job asks for them once per
+    # employee-week, hundreds of thousands of times. (cached_property writes the instance's
+    # __dict__ directly, so it works on a frozen dataclass, and eq/hash still see the fields.)
+    @cached_property
     def tz(self) -> ZoneInfo:
         """The policy's timezone (``ZoneInfo`` caches instances, so this is cheap)."""
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def daily_overtime_after_seconds(self) -> int | None:
         return self._seconds("daily_overtime_after_hours")
 
-    @property
+    @cached_property
     def daily_double_time_after_seconds(self) -> int | None:
         return self._seconds("daily_double_time_after_hours")
 
-    @property
+    @cached_property
     def weekly_overtime_after_seconds(self) -> int | None:
         return self._seconds("weekly_overtime_after_hours")
 
-    @property
+    @cached_property
     def seventh_day_double_time_after_seconds(self) -> int:
         """On a seventh day, time up to this is overtime and beyond it double time."""
         daily = self.daily_overtime_after_hours

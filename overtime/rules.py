@@ -243,31 +243,42 @@ def allocate_day_totals(worked_by_day: Sequence[int], policy: Policy) -> DayTota
     """
     if len(worked_by_day) != 7:
         raise ValueError("a workweek has seven workdays")
-    if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in worked_by_day):
-        raise ValueError("worked seconds must be non-negative ints")
-    seventh = policy.seventh_day_rule and all(worked_by_day)
+    for seconds in worked_by_day:
+        if type(seconds) is not int or seconds < 0:  # bool is not a duration either
+            raise ValueError("worked seconds must be non-negative ints")
+    # The same arithmetic as _allocate_daily / _allocate_seventh_day / the weekly pass of
+    # _allocate_week on whole days, written out flat: this runs once per employee-week.
     overtime_after = policy.daily_overtime_after_seconds
     double_after = policy.daily_double_time_after_seconds
-    eligible_until = overtime_after if overtime_after is not None else double_after
-    weekly_limit = policy.weekly_overtime_after_seconds
-    seventh_limit = policy.seventh_day_double_time_after_seconds
-    if double_after is not None:
-        seventh_limit = min(seventh_limit, double_after)
-    weekly_regular = weekly_overtime = 0
-    days = []
+    room = policy.weekly_overtime_after_seconds  # regular seconds left this week (None: no cap)
+    seventh = policy.seventh_day_rule and all(worked_by_day)
+    days: list[tuple[int, int, int]] = []
+    regular_total = overtime_total = double_total = weekly_overtime = 0
     for index, worked in enumerate(worked_by_day):
         if seventh and index == 6:
-            days.append((0, min(worked, seventh_limit), max(0, worked - seventh_limit)))
+            limit = policy.seventh_day_double_time_after_seconds
+            if double_after is not None and double_after < limit:
+                limit = double_after
+            overtime = worked if worked < limit else limit
+            days.append((0, overtime, worked - overtime))
+            overtime_total += overtime
+            double_total += worked - overtime
             continue
-        overtime = (
-            0 if overtime_after is None else _overlap(0, worked, overtime_after, double_after)
-        )
-        double = 0 if double_after is None else max(0, worked - double_after)
-        eligible = worked if eligible_until is None else min(worked, eligible_until)
-        room = eligible if weekly_limit is None else max(0, weekly_limit - weekly_regular)
-        regular = min(eligible, room)
-        weekly_regular += regular
+        double, capped = 0, worked
+        if double_after is not None and worked > double_after:
+            double, capped = worked - double_after, double_after
+        overtime, eligible = 0, capped
+        if overtime_after is not None and capped > overtime_after:
+            overtime, eligible = capped - overtime_after, overtime_after
+        regular = eligible
+        if room is not None:
+            regular = eligible if eligible < room else room
+            room -= regular
+        overtime += eligible - regular
         weekly_overtime += eligible - regular
-        days.append((regular, overtime + eligible - regular, double))
-    totals = Buckets(sum(d[0] for d in days), sum(d[1] for d in days), sum(d[2] for d in days))
+        days.append((regular, overtime, double))
+        regular_total += regular
+        overtime_total += overtime
+        double_total += double
+    totals = Buckets(regular_total, overtime_total, double_total)
     return DayTotalsAllocation(tuple(days), totals, weekly_overtime, seventh)

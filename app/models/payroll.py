@@ -53,6 +53,7 @@ class TimeSummaryWeekly(UUIDPk, TenantScoped, Base):
     entries: Mapped[int] = mapped_column(default=0)
     flagged_entries: Mapped[int] = mapped_column(default=0)
     approved: Mapped[bool] = mapped_column(default=False)  # every entry approved (or later)
+    # When the row last changed (a recompute that finds the same numbers does not rewrite it).
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -47,7 +47,7 @@ from overtime import (
     Policy,
     allocate_day_totals,
     apportion,
-    gross_pay,
+    pay_amounts,
     split_by_workday,
     week_start_of,
     workday_of,
@@ -70,8 +70,9 @@ UPDATED = (
     "entries",
     "flagged_entries",
     "approved",
-    "computed_at",
+    "computed_at",  # last: rewritten with the others, but no reason to rewrite a row
 )
+UNIQUE = ("employee_id", "week_start")
 
 
 class json_array_nonempty(FunctionElement[bool]):
@@ -91,17 +92,24 @@ def _nonempty_sqlite(element: json_array_nonempty, compiler: Any, **kw: Any) -> 
     return f"(json_array_length({compiler.process(element.clauses, **kw)}) > 0)"
 
 
-@dataclass
 class _Week:
-    """One employee's week while it is being computed."""
+    """One employee's week while it is being computed (slots: there are many of them)."""
 
-    days: list[int] = field(default_factory=lambda: [0] * 7)
-    break_seconds: int = 0
-    entries: int = 0
-    flagged: int = 0
-    approved: int = 0
-    rate: Decimal = Decimal("0")
-    currency: str = "USD"
+    __slots__ = ("approved", "break_seconds", "currency", "days", "entries", "flagged", "rate")
+
+    def __init__(
+        self,
+        days: list[int],
+        break_seconds: int = 0,
+        entries: int = 0,
+        flagged: int = 0,
+        approved: int = 0,
+        rate: Decimal = Decimal("0"),
+        currency: str = "USD",
+    ) -> None:
+        self.days, self.break_seconds = days, break_seconds
+        self.entries, self.flagged, self.approved = entries, flagged, approved
+        self.rate, self.currency = rate, currency
 
 
 @dataclass(frozen=True)
@@ -172,16 +180,11 @@ def _aggregate(
         Employee, Employee.id == agg.c.employee_id
     )
     weeks: dict[uuid.UUID, _Week] = {}
-    for row in db.session.execute(stmt):
-        weeks[row.employee_id] = _Week(
-            days=[int(row[1 + i] or 0) for i in range(7)],
-            break_seconds=int(row.brk or 0),
-            entries=int(row.entries),
-            flagged=int(row.flagged or 0),
-            approved=int(row.ok or 0),
-            rate=row.hourly_rate,
-            currency=row.currency,
-        )
+    result = db.session.execute(stmt)
+    for e, d0, d1, d2, d3, d4, d5, d6, brk, n, flagged, ok, rate, currency in result:
+        # SUM() is a numeric on PostgreSQL: back to int (each day fits, it is seconds).
+        days = [int(d0), int(d1), int(d2), int(d3), int(d4), int(d5), int(d6)]
+        weeks[e] = _Week(days, int(brk), n, int(flagged), int(ok), rate, currency)
     return weeks
 
 
@@ -213,7 +216,7 @@ def _add_crossing(
     for employee_id, entries in rows.items():
         week = weeks.get(employee_id)
         if week is None:
-            week = weeks[employee_id] = _Week()
+            week = weeks[employee_id] = _Week([0] * 7)
             missing.add(employee_id)
         for entry in entries:
             interval = to_interval(entry, utcnow())
@@ -237,57 +240,99 @@ def _add_crossing(
             weeks[employee_id].rate, weeks[employee_id].currency = rate, currency
 
 
-def _row(
-    organization_id: uuid.UUID,
-    employee_id: uuid.UUID,
-    scope: Scope,
-    week: _Week,
-    computed_at: datetime,
-) -> dict[str, Any]:
-    allocation = allocate_day_totals(week.days, scope.policy)
-    buckets: Buckets = allocation.totals
-    pay = gross_pay(buckets, week.rate, scope.policy)
-    return {
-        "id": uuid.uuid4(),
-        "organization_id": organization_id,
-        "employee_id": employee_id,
-        "week_start": scope.week_start,
-        "regular_seconds": buckets.regular_seconds,
-        "overtime_seconds": buckets.overtime_seconds,
-        "double_time_seconds": buckets.double_time_seconds,
-        "break_seconds": week.break_seconds,
-        "worked_seconds": buckets.worked_seconds,
-        "hourly_rate": week.rate,
-        "regular_pay": pay.lines[0].amount,
-        "overtime_pay": pay.lines[1].amount,
-        "double_time_pay": pay.lines[2].amount,
-        "gross_pay": pay.gross,
-        "currency": week.currency,
-        "entries": week.entries,
-        "flagged_entries": week.flagged,
-        "approved": week.entries > 0 and week.approved == week.entries,
-        "computed_at": computed_at,
-    }
+COLUMNS = (
+    "id",
+    "organization_id",
+    "employee_id",
+    "week_start",
+    "regular_seconds",
+    "overtime_seconds",
+    "double_time_seconds",
+    "break_seconds",
+    "worked_seconds",
+    "hourly_rate",
+    "regular_pay",
+    "overtime_pay",
+    "double_time_pay",
+    "gross_pay",
+    "currency",
+    "entries",
+    "flagged_entries",
+    "approved",
+    "computed_at",
+)
+Priced = tuple[int, int, int, int, Decimal, Decimal, Decimal, Decimal]
+
+
+def _priced(days: list[int], rate: Decimal, policy: Policy) -> Priced:
+    """Buckets and pay of one week, by the engine; `compute` memoises it per (days, rate), as
+    standard schedules repeat from one employee to the next."""
+    buckets: Buckets = allocate_day_totals(days, policy).totals
+    regular, overtime, double = pay_amounts(buckets, rate, policy)
+    return (
+        buckets.regular_seconds,
+        buckets.overtime_seconds,
+        buckets.double_time_seconds,
+        buckets.worked_seconds,
+        regular,
+        overtime,
+        double,
+        regular + overtime + double,
+    )
+
+
+def _rows(
+    organization_id: uuid.UUID, scope: Scope, weeks: dict[uuid.UUID, _Week], computed_at: datetime
+) -> list[tuple[Any, ...]]:
+    """One tuple per employee, in `COLUMNS` order."""
+    memo: dict[tuple[tuple[int, ...], Decimal], Priced] = {}
+    rows = []
+    for employee_id, week in weeks.items():
+        key = (tuple(week.days), week.rate)
+        priced = memo.get(key)
+        if priced is None:
+            priced = memo[key] = _priced(week.days, week.rate, scope.policy)
+        regular, overtime, double, worked, regular_pay, overtime_pay, double_pay, gross = priced
+        rows.append(
+            (
+                uuid.uuid4(),
+                organization_id,
+                employee_id,
+                scope.week_start,
+                regular,
+                overtime,
+                double,
+                week.break_seconds,
+                worked,
+                week.rate,
+                regular_pay,
+                overtime_pay,
+                double_pay,
+                gross,
+                week.currency,
+                week.entries,
+                week.flagged,
+                week.entries > 0 and week.approved == week.entries,
+                computed_at,
+            )
+        )
+    return rows
 
 
 def compute(organization_id: uuid.UUID, scope: Scope, named: list[uuid.UUID]) -> int:
-    """Compute and upsert the scope's summaries; delete its rows nobody has any more."""
+    """Compute the scope's summaries and make the table hold exactly those (a row nobody has
+    any more is deleted; an unchanged one is not rewritten); how many there are."""
     computed_at = utcnow()
     bounds = boundaries(scope.week_start, scope.policy)
     weeks = _aggregate(organization_id, scope, bounds, named)
     _add_crossing(organization_id, scope, bounds, named, weeks)
-    rows = [_row(organization_id, e, scope, w, computed_at) for e, w in weeks.items()]
-    bulk.upsert(TABLE, rows, ("employee_id", "week_start"), UPDATED)
-    db.session.execute(
-        sa.delete(TimeSummaryWeekly)
-        .where(
-            TimeSummaryWeekly.organization_id == organization_id,
-            TimeSummaryWeekly.week_start == scope.week_start,
-            TimeSummaryWeekly.computed_at < computed_at,
-            _group_filter(TimeSummaryWeekly.employee_id, organization_id, scope, named),
-        )
-        .execution_options(synchronize_session=False)
+    rows = _rows(organization_id, scope, weeks, computed_at)
+    in_scope = sa.and_(
+        TABLE.c.organization_id == organization_id,
+        TABLE.c.week_start == scope.week_start,
+        _group_filter(TABLE.c.employee_id, organization_id, scope, named),
     )
+    bulk.replace_scope(TABLE, COLUMNS, rows, UNIQUE, UPDATED, in_scope, compare=UPDATED[:-1])
     return len(rows)
 
 

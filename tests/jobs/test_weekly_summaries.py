@@ -158,11 +158,13 @@ def test_upsert_is_idempotent_and_follows_changes(db, california, make_entry):
     weekly_summaries.recompute_week(owner.organization_id, date(2026, 11, 16))
     [first] = summaries(db, employee)
     first_id, first_values = first.id, (first.regular_seconds, first.overtime_seconds)
+    first_computed_at = first.computed_at
     assert first_values == (8 * H, 1 * H)
     weekly_summaries.recompute_week(owner.organization_id, date(2026, 11, 16))
     db.session.expire_all()
     [again] = summaries(db, employee)
     assert again.id == first_id and (again.regular_seconds, again.overtime_seconds) == first_values
+    assert again.computed_at == first_computed_at  # the same numbers: the row is not rewritten
     # The entry is rejected: not worked time any more; the week's row goes away.
     entry.status = "rejected"
     db.session.commit()

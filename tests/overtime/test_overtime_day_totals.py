@@ -14,7 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overtime import Buckets, Policy, WorkInterval, allocate_day_totals, compute_overtime
+from overtime import (
+    Buckets,
+    Policy,
+    WorkInterval,
+    allocate_day_totals,
+    compute_overtime,
+    gross_pay,
+    pay_amounts,
+)
 from overtime.calendar import workday_starts_at
 from overtime.policy import RULES
 
@@ -135,3 +143,19 @@ def test_agrees_with_compute_overtime(policy: Policy, week: datetime, pieces: li
             day.double_time_seconds,
         )
         assert day.seventh_day == (fast.seventh_day and index == 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seconds=st.tuples(*(st.integers(0, 80 * H) for _ in range(3))),
+    cents=st.integers(0, 50_000),
+    policy=policies(),
+)
+def test_pay_amounts_are_gross_pays_lines(
+    seconds: tuple[int, int, int], cents: int, policy: Policy
+) -> None:
+    """The summaries' lean pricing is `gross_pay`'s, line for line."""
+    buckets = Buckets(*seconds)
+    rate = Decimal(cents).scaleb(-2)
+    lines = gross_pay(buckets, rate, policy).lines
+    assert pay_amounts(buckets, rate, policy) == tuple(line.amount for line in lines)

@@ -32,7 +32,7 @@ class WeeklySummarySchema(Schema):
     double_time_seconds = ma.fields.Integer()
     break_seconds = ma.fields.Integer()
     worked_seconds = ma.fields.Integer()
-    computed_at = Timestamp()
+    computed_at = Timestamp(metadata={"description": "When these numbers last changed."})
 
 
 def _h(seconds: int) -> str:
