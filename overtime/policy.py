@@ -16,9 +16,9 @@ seconds, because every duration in Fieldclock is an integer count of seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 from datetime import time
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
