@@ -111,6 +111,7 @@ class User(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, Base):
     failed_login_window_start: Mapped[datetime | None] = mapped_column(default=None)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
 
+    organization: Mapped[Organization] = relationship(viewonly=True)
     employee: Mapped[Employee | None] = relationship(
         primaryjoin="and_(User.id == Employee.user_id, Employee.deleted_at.is_(None))",
         viewonly=True,

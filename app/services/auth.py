@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.errors import Conflict, Forbidden, Locked, Unauthorized
 from app.extensions import db
@@ -195,11 +195,14 @@ def session_user(session_id: str | None, user_id: str | None) -> User | None:
     except ValueError:
         return None
     stmt = (
-        sa.select(User, Organization, UserSession.revoked_at, UserSession.expires_at)
+        sa.select(User, UserSession.revoked_at, UserSession.expires_at)
         .join(UserSession, UserSession.user_id == User.id)
         .join(Organization, Organization.id == User.organization_id)
         .where(UserSession.id == sid, User.id == uid)
-        .options(joinedload(User.employee).joinedload(Employee.geofence_links))
+        .options(
+            contains_eager(User.organization),
+            joinedload(User.employee).joinedload(Employee.geofence_links),
+        )
     )
     row = db.session.execute(stmt).unique().first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
