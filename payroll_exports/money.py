@@ -42,15 +42,30 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     return Decimal((sign, tuple(int(d) for d in str(units)), -places))
 
 
+def _ratio_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """``numerator / denominator`` (numerator >= 0, denominator > 0) rounded half-up, exactly:
+    what :func:`round_half_up` gives for the same fraction, with integers only (an export
+    prices tens of thousands of lines, and ``Fraction`` normalises at every step)."""
+    units = (2 * numerator * 10**places + denominator) // (2 * denominator)
+    return Decimal((0, tuple(int(d) for d in str(units)), -places))
+
+
 def hours(seconds: int) -> Decimal:
     """Hours with 2 places, half-up: 5400 → ``Decimal('1.50')``, 18 → ``Decimal('0.01')``."""
-    return round_half_up(Fraction(seconds, SECONDS_PER_HOUR), HOURS_PLACES)
+    if seconds < 0:
+        return round_half_up(Fraction(seconds, SECONDS_PER_HOUR), HOURS_PLACES)
+    return _ratio_half_up(seconds, SECONDS_PER_HOUR, HOURS_PLACES)
 
 
 def pay_line(seconds: int, rate: Decimal, multiplier: Decimal = Decimal(1)) -> Decimal:
     """``seconds / 3600 x rate x multiplier`` rounded half-up to the cent (see module doc)."""
-    exact = Fraction(seconds, SECONDS_PER_HOUR) * Fraction(rate) * Fraction(multiplier)
-    return round_half_up(exact, MONEY_PLACES)
+    rate_num, rate_den = rate.as_integer_ratio()
+    mult_num, mult_den = multiplier.as_integer_ratio()
+    numerator = seconds * rate_num * mult_num
+    if numerator < 0:  # rows never carry one; the general path keeps its sign rule
+        exact = Fraction(seconds, SECONDS_PER_HOUR) * Fraction(rate) * Fraction(multiplier)
+        return round_half_up(exact, MONEY_PLACES)
+    return _ratio_half_up(numerator, SECONDS_PER_HOUR * rate_den * mult_den, MONEY_PLACES)
 
 
 def format_amount(value: Decimal) -> str:

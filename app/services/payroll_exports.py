@@ -16,8 +16,9 @@ The run, made to survive being killed at any instant:
 A kill before that commit leaves the entries `approved`, the export `running` and at most an
 orphan temporary file; the retried job does it all again. A kill between the rename and the
 commit leaves a complete file nobody can download yet (the export is not `succeeded`); the
-retry writes the same bytes over it. Entries are marked with one UPDATE per 5,000 ids (not
-through the ORM): the export's own audit row (`EXPORT`) records which export carried them.
+retry writes the same bytes over it. Entries are marked with one set-based UPDATE (the ids as
+one array on PostgreSQL, 5,000-id lists on SQLite), not through the ORM: the export's own
+audit row (`EXPORT`) records which export carried them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -185,15 +187,22 @@ def confirm(actor: User, export_id: uuid.UUID) -> PayrollExport:
 
 
 def _mark_exported(export: PayrollExport, entry_ids: list[uuid.UUID]) -> None:
+    values = {"status": "exported", "payroll_export_id": export.id, "updated_at": utcnow()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One statement with the ids as one array parameter (= ANY), not 5,000-id IN lists.
+        ids = sa.bindparam("ids", entry_ids, type_=postgresql.ARRAY(sa.Uuid()))
+        chunks: list[Any] = [TimeEntry.id == sa.any_(ids)]
+    else:
+        chunks = [
+            TimeEntry.id.in_(entry_ids[start : start + MARK_CHUNK])
+            for start in range(0, len(entry_ids), MARK_CHUNK)
+        ]
     marked = 0
-    for start in range(0, len(entry_ids), MARK_CHUNK):
+    for chosen in chunks:
         result = db.session.execute(
             sa.update(TimeEntry)
-            .where(
-                TimeEntry.id.in_(entry_ids[start : start + MARK_CHUNK]),
-                TimeEntry.status == "approved",
-            )
-            .values(status="exported", payroll_export_id=export.id, updated_at=utcnow())
+            .where(chosen, TimeEntry.status == "approved")
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         marked += result.rowcount or 0  # type: ignore[attr-defined]

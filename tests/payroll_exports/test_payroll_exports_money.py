@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payroll_exports import EmployeeTotals, compute_pay, hours, pay_line, round_half_up
@@ -133,3 +133,19 @@ def test_pay_line_matches_high_precision_decimal(
         expected = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert pay_line(seconds, rate, Decimal(multiplier)) == expected
     assert pay_line(seconds, rate, Decimal(multiplier)).as_tuple().exponent == -2
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    seconds=st.integers(0, 10**7),
+    rate=st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False),
+    multiplier=st.sampled_from(["1", "1.5", "2.0", "1.75", "2.5", "1.333"]),
+)
+def test_integer_pricing_equals_the_fraction_definition(
+    seconds: int, rate: Decimal, multiplier: str
+) -> None:
+    """The integer-only fast path gives exactly round_half_up of the exact fraction."""
+    exact = Fraction(seconds, 3600) * Fraction(rate) * Fraction(Decimal(multiplier))
+    assert pay_line(seconds, rate, Decimal(multiplier)) == round_half_up(exact, 2)
+    assert str(pay_line(seconds, rate, Decimal(multiplier))) == str(round_half_up(exact, 2))
+    assert str(hours(seconds)) == str(round_half_up(Fraction(seconds, 3600), 2))
