@@ -182,9 +182,7 @@ def _aggregate(
     weeks: dict[uuid.UUID, _Week] = {}
     result = db.session.connection().execute(stmt).all()  # Core: plain rows, no ORM loading
     for e, d0, d1, d2, d3, d4, d5, d6, brk, n, flagged, ok, rate, currency in result:
-        # SUM() is a numeric on PostgreSQL: back to int (each day fits, it is seconds).
-        days = [int(d0), int(d1), int(d2), int(d3), int(d4), int(d5), int(d6)]
-        weeks[e] = _Week(days, int(brk), n, int(flagged), int(ok), rate, currency)
+        weeks[e] = _Week([d0, d1, d2, d3, d4, d5, d6], brk, n, flagged, ok, rate, currency)
     return weeks
 
 

@@ -1,0 +1,151 @@
+"""A payroll export of 10,000 employees against PostgreSQL's COPY ... TO STDOUT of the same
+rows (issue 5, item 7).
+
+    python bench/payroll_export.py [--employees 10000] [--format csv] [--runs 3] [--keep-db]
+
+A fresh database (see `workers_data.py`): one week of approved entries, 6 per employee. Then,
+best of `--runs`, each on the same approved entries:
+
+- **floor**: `COPY (SELECT <the entry columns the export reads> FROM time_entries WHERE <the
+  period's approved entries>) TO STDOUT (FORMAT csv)`, every byte read by the client;
+- **build**: what the export computes, without its side effects: load (locked) and allocate
+  (`payroll_export_data.gather`) and render (`payroll_exports.render_export`);
+- **whole job**: `payroll_exports.run`: the build, plus the file written atomically (fsync),
+  6 x employees entries marked `exported`, the export row, its audit row, the commit. The
+  entries are put back to `approved` between runs (not timed).
+
+Target: the export within 3x of COPY. Needs PostgreSQL on 127.0.0.1:5432 (user postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workers_data import WEEK, bench_database, best_of, make_app, populate
+
+COPY = """
+COPY (
+    SELECT id, employee_id, status, paid_started_at, paid_ended_at, duration_seconds,
+           break_seconds, worked_seconds, flags, shift_id
+    FROM time_entries
+    WHERE organization_id = '{org}' AND deleted_at IS NULL AND status = 'approved'
+      AND paid_started_at >= '{start}' AND paid_started_at < '{end}'
+) TO STDOUT (FORMAT csv)
+"""
+
+
+def measure(employees: int, fmt: str, runs: int, keep: bool) -> dict[str, float]:
+    from app.extensions import db
+    from app.models import Organization, PayrollExport, TimeEntry
+    from app.services import payroll_exports
+    from app.services.payroll_export_data import gather, period_bounds
+    from payroll_exports import render_export
+
+    with bench_database(keep) as url:
+        app = make_app(url, tempfile.mkdtemp(prefix="fieldclock-bench-exports-"))
+        with app.app_context():
+            owner, entries = populate(employees)
+            payroll_exports.put_payroll_settings(
+                owner, {"adp_company_code": "BEN", "quickbooks_company_name": "Bench Builders"}
+            )
+            db.session.commit()
+            org = db.session.get(Organization, owner.organization_id)
+            assert org is not None
+            start, end = period_bounds(org, WEEK, WEEK + timedelta(days=6))
+            copy_sql = COPY.format(org=org.id, start=start.isoformat(), end=end.isoformat())
+
+            def new_export() -> PayrollExport:
+                export = PayrollExport(
+                    id=uuid.uuid4(),
+                    organization_id=org.id,
+                    workspace_id=owner.workspace_id,
+                    requested_by=owner.id,
+                    format=fmt,
+                    period_start=WEEK,
+                    period_end=WEEK + timedelta(days=6),
+                    job_id="bench",
+                )
+                db.session.add(export)
+                db.session.commit()
+                return export
+
+            def floor() -> int:
+                raw = db.session.connection().connection.driver_connection
+                size = 0
+                with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[union-attr]
+                    for block in copy:
+                        size += len(block)
+                db.session.rollback()
+                return size
+
+            def build() -> int:
+                export = new_export()
+                data = gather(export)
+                content = render_export(
+                    fmt, payroll_exports.export_context(export), data.totals, data.details
+                ).content
+                db.session.rollback()
+                return len(content)
+
+            def whole_job() -> str:
+                export = new_export()
+                started = time.perf_counter()
+                status = payroll_exports.run(export.id)
+                elapsed = time.perf_counter() - started
+                db.session.execute(
+                    sa.update(TimeEntry)
+                    .where(TimeEntry.organization_id == org.id, TimeEntry.status == "exported")
+                    .values(status="approved", payroll_export_id=None)
+                )
+                db.session.commit()
+                timings.append(elapsed)
+                return status
+
+            floor()  # warm the same caches for everyone
+            floor_time, copied = best_of(runs, floor)
+            build_time, size = best_of(runs, build)
+            timings: list[float] = []
+            for _ in range(runs):
+                assert whole_job() == "succeeded"
+        return {
+            "employees": employees,
+            "entries": entries,
+            "floor": floor_time,
+            "copied": copied,
+            "build": build_time,
+            "size": size,
+            "job": min(timings),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--format", default="csv")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    r = measure(args.employees, args.format, args.runs, args.keep_db)
+    print("| employees | entries | COPY (floor) | export build | ratio | whole job | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| {r['employees']:,} | {r['entries']:,} | {r['floor'] * 1000:,.0f} ms "
+        f"({r['copied'] / 1e6:.1f} MB) | {r['build'] * 1000:,.0f} ms ({args.format}, "
+        f"{r['size'] / 1e3:,.0f} kB) | {r['build'] / r['floor']:.1f}x "
+        f"| {r['job'] * 1000:,.0f} ms | {r['job'] / r['floor']:.1f}x |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Weekly summaries against a single SQL GROUP BY over the same rows (issue 5, item 7).
+
+    python bench/weekly_summaries.py [--employees 10000 166667] [--runs 3] [--keep-db]
+
+For each size: a fresh database (see `workers_data.py`), then, best of `--runs`:
+
+- **floor**: one `SELECT employee_id, sum(worked_seconds), sum(break_seconds), count(*) ...
+  GROUP BY employee_id` over the week's entries, every row fetched;
+- **ours, first run**: `weekly_summaries.recompute_week` + COMMIT on an empty
+  `time_summary_weekly` (every row inserted) — measured once, it can only happen once;
+- **ours, rerun**: the same again (every row updated in place), best of `--runs`.
+
+Targets: within 3x of the floor, and under 10 s for 1,000,000 entries. Needs PostgreSQL on
+127.0.0.1:5432 (user postgres, trust).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workers_data import WEEK, bench_database, best_of, make_app, populate
+
+FLOOR = """
+SELECT employee_id, sum(worked_seconds), sum(break_seconds), count(*)
+FROM time_entries
+WHERE organization_id = :org AND deleted_at IS NULL
+  AND status IN ('submitted', 'approved', 'exported', 'paid')
+  AND paid_started_at >= :start AND paid_started_at < :end
+GROUP BY employee_id
+"""
+
+
+def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
+    from app.extensions import db
+    from app.services import weekly_summaries
+    from app.services.overtime_settings import PolicyBook
+
+    with bench_database(keep) as url:
+        app = make_app(url, tempfile.mkdtemp(prefix="fieldclock-bench-"))
+        with app.app_context():
+            started = time.perf_counter()
+            owner, entries = populate(employees)
+            setup = time.perf_counter() - started
+            org = owner.organization_id
+            bounds = weekly_summaries.boundaries(WEEK, PolicyBook(org).default)
+            params = {"org": org, "start": bounds[0], "end": bounds[7]}
+
+            def floor() -> int:
+                rows = db.session.execute(sa.text(FLOOR), params).all()
+                db.session.rollback()
+                return len(rows)
+
+            def ours() -> int:
+                written = weekly_summaries.recompute_week(org, WEEK)
+                db.session.commit()
+                return written
+
+            floor()  # warm the caches the same way for both
+            started = time.perf_counter()
+            first_rows = ours()
+            first = time.perf_counter() - started
+            floor_time, floor_rows = best_of(runs, floor)
+            rerun, rerun_rows = best_of(runs, ours)
+            assert floor_rows == first_rows == rerun_rows == employees, (
+                floor_rows,
+                first_rows,
+                rerun_rows,
+            )
+        return {
+            "employees": employees,
+            "entries": entries,
+            "setup": setup,
+            "floor": floor_time,
+            "first": first,
+            "rerun": rerun,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, nargs="+", default=[10_000, 166_667])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    print(
+        "| employees | entries | GROUP BY (floor) | ours, first run | ratio | ours, rerun | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for size in args.employees:
+        r = measure(size, args.runs, args.keep_db)
+        print(
+            f"| {r['employees']:,} | {r['entries']:,} | {r['floor'] * 1000:,.0f} ms "
+            f"| {r['first'] * 1000:,.0f} ms | {r['first'] / r['floor']:.1f}x "
+            f"| {r['rerun'] * 1000:,.0f} ms | {r['rerun'] / r['floor']:.1f}x |",
+            flush=True,
+        )
+        print(f"  (setup {r['setup']:.1f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
