@@ -156,6 +156,22 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def live(_app: Flask) -> Iterator[Flask]:
+    """For real-concurrency tests (PostgreSQL only): the app with real commits, no rolled-back
+    outer transaction; the tables are emptied afterwards."""
+    from app.extensions import db
+
+    with _app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL's concurrent writers")
+    yield _app
+    with _app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+        db.session.commit()
+
+
+@pytest.fixture
 def db(app: Flask) -> Any:
     from app.extensions import db as database
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,21 +14,6 @@ from flask import Flask
 
 PLACE = {"lat": 41.8805, "lon": -87.6295, "accuracy_m": 8.0}
 THREADS = 20
-
-
-@pytest.fixture
-def live(_app: Flask) -> Iterator[Flask]:
-    """The app with real commits (no rolled-back outer transaction); tables emptied after."""
-    from app.extensions import db
-
-    with _app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent writers")
-    yield _app
-    with _app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
-        db.session.commit()
 
 
 def _employee_token(app: Flask) -> str:

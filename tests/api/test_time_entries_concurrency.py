@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -16,21 +15,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 THREADS = 12
-
-
-@pytest.fixture
-def live(_app: Flask) -> Iterator[Flask]:
-    """The app with real commits (no rolled-back outer transaction); tables emptied after."""
-    from app.extensions import db
-
-    with _app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent writers")
-    yield _app
-    with _app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
-        db.session.commit()
 
 
 def _tokens(app: Flask) -> tuple[str, str, str]:
