@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 from app.models import ClockEvent, Employee, User
 from app.services.employees import visible_employees
 from app.services.tenancy import scoped
-from app.services.time_entries import window_bound
+from app.services.timezones import window_conditions
 
 
 def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
@@ -22,14 +21,5 @@ def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
     for field in ("employee_id", "decision", "type"):
         if field in filters:
             stmt = stmt.where(getattr(ClockEvent, field) == filters[field])
-    if "from_" in filters:
-        stmt = stmt.where(ClockEvent.occurred_at >= window_bound(filters["from_"], actor, False))
-    if "to" in filters:
-        to = filters["to"]
-        bound = window_bound(to, actor, True)
-        stmt = stmt.where(
-            ClockEvent.occurred_at <= bound
-            if isinstance(to, datetime)
-            else ClockEvent.occurred_at < bound
-        )
+    stmt = stmt.where(*window_conditions(ClockEvent.occurred_at, filters, actor.organization_id))
     return stmt.order_by(ClockEvent.received_at.desc(), ClockEvent.id)

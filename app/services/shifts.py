@@ -7,7 +7,7 @@ Generating shifts from a template over a date range lives in `app.services.shift
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from app.models.base import utcnow
 from app.services import resources
 from app.services.employees import SEES_EVERYONE, can_manage, get_visible, visible_employees
 from app.services.tenancy import get_or_404, scoped
-from app.services.timezones import day_bounds, organization_zone
+from app.services.timezones import window_conditions
 
 # A clock-in this long before a shift's start still belongs to it (people arrive early).
 EARLY_ARRIVAL = timedelta(hours=2)
@@ -256,13 +256,6 @@ def mark_missed(shifts: list[Shift], now: datetime | None = None) -> list[Shift]
     return shifts
 
 
-def _bound(value: date | datetime, actor: User, end: bool) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    start, stop = day_bounds(value, organization_zone(actor.organization_id))
-    return stop if end else start
-
-
 def search(actor: User, filters: dict[str, Any], *, own_only: bool = False) -> sa.Select[Any]:
     """Shifts by `employee_id`, `template_id`, `status`, `missed`, and `from`/`to` on their
     start (a date is a whole local day, inclusive)."""
@@ -273,13 +266,7 @@ def search(actor: User, filters: dict[str, Any], *, own_only: bool = False) -> s
     for field in ("employee_id", "template_id", "status"):
         if field in filters:
             stmt = stmt.where(getattr(Shift, field) == filters[field])
-    if "from_" in filters:
-        stmt = stmt.where(Shift.starts_at >= _bound(filters["from_"], actor, end=False))
-    if "to" in filters:
-        to = filters["to"]
-        is_day = not isinstance(to, datetime)
-        bound = _bound(to, actor, end=True)
-        stmt = stmt.where(Shift.starts_at < bound if is_day else Shift.starts_at <= bound)
+    stmt = stmt.where(*window_conditions(Shift.starts_at, filters, actor.organization_id))
     if "missed" in filters:
         condition = missed_condition(utcnow())
         stmt = stmt.where(condition if filters["missed"] else sa.not_(condition))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from app.extensions import db
 from app.models import Employee, TimeEntry, User
 from app.services.employees import visible_employees
 from app.services.tenancy import get_or_404, scoped
-from app.services.timezones import day_bounds, organization_zone
+from app.services.timezones import window_conditions
 
 
 def visible_entries(actor: User) -> sa.Select[Any]:
@@ -32,30 +31,12 @@ def get_visible_entry(actor: User, entry_id: uuid.UUID | str) -> TimeEntry:
     return entry
 
 
-def window_bound(value: date | datetime, actor: User, end: bool) -> datetime:
-    """A timestamp as is; a date as the start (from) or the end (to, inclusive) of that
-    local day in the organization's zone."""
-    if isinstance(value, datetime):
-        return value
-    start, stop = day_bounds(value, organization_zone(actor.organization_id))
-    return stop if end else start
-
-
 def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
     stmt = visible_entries(actor)
     for field in ("employee_id", "status", "task_id"):
         if field in filters:
             stmt = stmt.where(getattr(TimeEntry, field) == filters[field])
-    if "from_" in filters:
-        stmt = stmt.where(TimeEntry.started_at >= window_bound(filters["from_"], actor, end=False))
-    if "to" in filters:
-        to = filters["to"]
-        bound = window_bound(to, actor, end=True)
-        stmt = stmt.where(
-            TimeEntry.started_at < bound
-            if isinstance(to, date) and not isinstance(to, datetime)
-            else TimeEntry.started_at <= bound
-        )
+    stmt = stmt.where(*window_conditions(TimeEntry.started_at, filters, actor.organization_id))
     if "flagged" in filters:
         # flags is a JSON list: "[]" is the unflagged value on every dialect.
         empty = sa.cast(TimeEntry.flags, sa.String) == "[]"

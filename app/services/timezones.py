@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Employee, Organization
@@ -42,3 +45,23 @@ def week_bounds(day: date, zone: ZoneInfo, week_start_day: int = 0) -> tuple[dat
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
+
+
+def window_conditions(
+    column: Any, filters: dict[str, Any], organization_id: object
+) -> list[sa.ColumnElement[bool]]:
+    """API.md's `from`/`to` filters on `column`: a timestamp bounds it as given (inclusive); a
+    date is a whole local day of the organization, `to` included."""
+
+    def midnight(day: date) -> datetime:
+        return local_midnight(day, organization_zone(organization_id))
+
+    conditions: list[sa.ColumnElement[bool]] = []
+    if (start := filters.get("from_")) is not None:
+        conditions.append(column >= (start if isinstance(start, datetime) else midnight(start)))
+    if (end := filters.get("to")) is not None:
+        if isinstance(end, datetime):
+            conditions.append(column <= end)
+        else:
+            conditions.append(column < midnight(end + timedelta(days=1)))
+    return conditions
