@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Break, Employee, Organization, TimeEntry
+from app.models import Break, Employee, TimeEntry
+from app.services import overtime_settings
 from app.services.clock import open_break, open_entry
 from app.services.time_rules import seconds_between
 from app.services.timezones import day_bounds, employee_zone, local_date, week_bounds
@@ -56,11 +57,8 @@ def status(employee: Employee, now: datetime) -> ClockStatus:
     brk = open_break(entry) if entry is not None else None
     zone = employee_zone(employee)
     today = local_date(now, zone)
-    org = db.session.get(Organization, employee.organization_id)
-    settings = (org.settings if org else None) or {}
-    week_start_day = int((settings.get("overtime") or {}).get("workweek_start_day", 0))
     day_lo, day_hi = day_bounds(today, zone)
-    week_lo, week_hi = week_bounds(today, zone, week_start_day)
+    week_lo, week_hi = week_bounds(today, zone, overtime_settings.workweek_start_day(employee))
     state = "off" if entry is None else ("on_break" if brk is not None else "working")
     return ClockStatus(
         state,

@@ -245,3 +245,15 @@ class PolicyBook:
 def parse_hhmm(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
+
+
+def workweek_start_day(employee: Employee) -> int:
+    """The first day (0 = Monday) of the employee's workweek under their overtime policy."""
+    row = (
+        db.session.get(OvertimePolicy, employee.overtime_policy_id)
+        if employee.overtime_policy_id
+        else None
+    )
+    if row is None or row.deleted_at is not None:
+        row = default_row(employee.organization_id)
+    return row.workweek_start_day if row is not None else 0

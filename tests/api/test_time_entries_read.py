@@ -107,3 +107,23 @@ def test_entries_of_another_organization_are_404(
             client.get(f"/api/v1/time-entries/{entry_id}", headers=headers(acme)), 404, "NOT_FOUND"
         )
         assert client.get("/api/v1/time-entries", headers=headers(acme)).get_json() == []
+
+
+def test_week_seconds_follow_the_overtime_policys_workweek(
+    client, make_org, make_employee, headers
+):
+    owner = make_org(timezone="America/Chicago")
+    employee = make_employee(owner)
+    saved = client.put(
+        "/api/v1/settings/overtime",
+        json={"rule": "flsa", "workweek_start_day": 6},
+        headers=headers(owner),
+    )
+    assert saved.status_code == 200, saved.get_json()
+    sunday = datetime(2026, 11, 15, 20, 0, tzinfo=UTC)  # Sunday 14:00 CST
+    _punch(client, headers, employee.user, "in", sunday)
+    _punch(client, headers, employee.user, "out", sunday + timedelta(hours=2))
+    monday = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
+    _punch(client, headers, employee.user, "in", monday)
+    status = _status(client, headers, employee.user, monday + timedelta(hours=1))
+    assert (status["today_seconds"], status["week_seconds"]) == (3600, 10800)
