@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
-from app.services import outbox, time_rules
-from app.services.punches import Punch, Screening, TimestampOutOfRange, screen
+from app.services import outbox, punches, shifts, time_rules
+from app.services.punches import Fix, Punch, Screening, TimestampOutOfRange, screen
 from app.services.tenancy import get_or_404
 from app.services.timezones import employee_zone, local_date
 
@@ -61,16 +62,84 @@ def employee_of(actor: User) -> Employee:
     return employee
 
 
-def open_entry(employee: Employee, *, for_update: bool = False) -> TimeEntry | None:
-    stmt = sa.select(TimeEntry).where(
+def _is_open(employee: Employee) -> sa.ColumnElement[bool]:
+    return sa.and_(
         TimeEntry.employee_id == employee.id,
         TimeEntry.status == "open",
         TimeEntry.deleted_at.is_(None),
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    entry: TimeEntry | None = db.session.scalars(stmt).first()
+
+
+def open_entry(employee: Employee) -> TimeEntry | None:
+    entry: TimeEntry | None = db.session.scalars(
+        sa.select(TimeEntry).where(_is_open(employee))
+    ).first()
     return entry
+
+
+@dataclass
+class PunchContext:
+    """What a punch is judged against."""
+
+    entry: TimeEntry | None  # the open entry
+    brk: Break | None  # its open break
+    shift: Shift | None  # the entry's shift; for a clock-in, the one named or scheduled now
+    previous: Fix | None  # the last accepted punch with a location (impossible travel)
+
+
+def _context(employee: Employee, punch: Punch) -> PunchContext:
+    """Read a punch's context in one statement: punches arrive by the thousand at a shift
+    change, and every round trip shows. Anything but a clock-in locks the open entry, so that
+    two punches on it apply one after the other; a clock-in's race is decided by the
+    one-open-entry index instead."""
+    prev = aliased(ClockEvent)
+    fix = (prev.lat, prev.lon, prev.accuracy_m, prev.occurred_at.label("prev_occurred_at"))
+    on_previous = prev.id == punches.previous_fix_id(employee.id, punch.occurred_at)
+    is_open = _is_open(employee)
+    if punch.kind == "in":
+        on_shift = (
+            Shift.id == shifts.scheduled_shift_id(employee.id, punch.occurred_at)
+            if punch.shift_id is None
+            else sa.and_(
+                Shift.id == punch.shift_id,
+                Shift.employee_id == employee.id,
+                Shift.deleted_at.is_(None),
+            )
+        )
+        stmt = (
+            sa.select(TimeEntry, Shift, *fix)
+            .select_from(Employee)
+            .outerjoin(TimeEntry, is_open)
+            .outerjoin(Shift, on_shift)
+            .outerjoin(prev, on_previous)
+            .where(Employee.id == employee.id)
+        )
+    else:
+        stmt = (
+            sa.select(TimeEntry, Break, Shift, *fix)
+            .outerjoin(
+                Break, sa.and_(Break.time_entry_id == TimeEntry.id, Break.ended_at.is_(None))
+            )
+            .outerjoin(Shift, Shift.id == TimeEntry.shift_id)
+            .outerjoin(prev, on_previous)
+            .where(is_open)
+            .with_for_update(of=TimeEntry)
+        )
+    row = db.session.execute(stmt).first()
+    if row is None:
+        return PunchContext(None, None, None, None)
+    mapping = row._mapping
+    context = PunchContext(
+        row.TimeEntry,
+        mapping.get("Break"),
+        row.Shift,
+        Fix(row.lat, row.lon, row.accuracy_m, row.prev_occurred_at)
+        if row.prev_occurred_at is not None
+        else None,
+    )
+    if punch.kind == "in" and punch.shift_id is not None and context.shift is None:
+        raise punches.not_your_shift()
+    return context
 
 
 def open_break(entry: TimeEntry) -> Break | None:
@@ -98,6 +167,7 @@ def _open(employee: Employee, punch: Punch, screening: Screening, actor: User) -
     site = screening.fence.site
     zone = employee_zone(employee, site.timezone if site else None)
     entry = TimeEntry(
+        id=uuid.uuid4(),  # the punch's log row refers to it before the flush
         organization_id=employee.organization_id,
         workspace_id=employee.workspace_id,
         employee_id=employee.id,
@@ -115,7 +185,6 @@ def _open(employee: Employee, punch: Punch, screening: Screening, actor: User) -
         note=punch.note,
     )
     db.session.add(entry)
-    db.session.flush()  # a concurrent clock-in loses here, on the one-open-entry index
     return entry
 
 
@@ -129,10 +198,9 @@ def _race_error(exc: IntegrityError) -> DomainError:
     return DuplicatePunch()
 
 
-def _close(entry: TimeEntry, punch: Punch, screening: Screening) -> None:
+def _close(entry: TimeEntry, brk: Break | None, punch: Punch, screening: Screening) -> None:
     if punch.occurred_at < entry.started_at:
         raise TimestampOutOfRange("occurred_at is before the entry's start.")
-    brk = open_break(entry)
     if brk is not None:
         brk.ended_at = punch.occurred_at
     entry.ended_at = punch.occurred_at
@@ -147,30 +215,33 @@ def _close(entry: TimeEntry, punch: Punch, screening: Screening) -> None:
 
 def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome) -> None:
     _check_task(employee, punch.task_id, actor)
-    entry = open_entry(employee, for_update=True)
+    context = _context(employee, punch)
+    entry = context.entry
     if punch.kind == "in":
         if entry is not None:
             raise AlreadyClockedIn(details={"time_entry_id": str(entry.id)})
-        outcome.screening = screen(employee, punch)
+        outcome.screening = screen(employee, punch, context.shift, context.previous)
         outcome.screening.raise_refusal()
         outcome.entry = _open(employee, punch, outcome.screening, actor)
         _set_shift_status(outcome.screening.shift, "in_progress")
         return
     if entry is None:
         raise NotClockedIn()
-    shift = db.session.get(Shift, entry.shift_id) if entry.shift_id else None
-    outcome.screening = screen(employee, punch, shift)
+    shift = context.shift
+    if shift is None and punch.kind == "switch_task":
+        shift = punches.punch_shift(employee, punch)
+    outcome.screening = screen(employee, punch, shift, context.previous)
     outcome.screening.raise_refusal()
     if punch.kind == "out":
-        _close(entry, punch, outcome.screening)
+        _close(entry, context.brk, punch, outcome.screening)
         outcome.entry = entry
         _set_shift_status(shift, "completed")
     elif punch.kind == "switch_task":
-        _close(entry, punch, outcome.screening)
+        _close(entry, context.brk, punch, outcome.screening)
         outcome.previous_entry = entry
         outcome.entry = _open(employee, punch, outcome.screening, actor)
     else:
-        _break(entry, punch, outcome)
+        _break(entry, context.brk, punch, outcome)
 
 
 def _set_shift_status(shift: Shift | None, status: str) -> None:
@@ -179,8 +250,7 @@ def _set_shift_status(shift: Shift | None, status: str) -> None:
         shift.status = status
 
 
-def _break(entry: TimeEntry, punch: Punch, outcome: PunchOutcome) -> None:
-    current = open_break(entry)
+def _break(entry: TimeEntry, current: Break | None, punch: Punch, outcome: PunchOutcome) -> None:
     if punch.kind == "break_start" and current is not None:
         raise AlreadyOnBreak()
     if punch.kind == "break_end" and current is None:
@@ -260,7 +330,7 @@ def punch(employee: Employee, punch_: Punch, actor: User) -> PunchOutcome:
                 dict.fromkeys(outcome.screening.flags if outcome.screening else [])
             )
             outcome.event = _event(employee, punch_, actor, outcome, "accepted")
-            db.session.flush()
+            db.session.flush()  # a concurrent clock-in loses here, on the one-open-entry index
     except (IntegrityError, DomainError) as exc:
         error = exc if isinstance(exc, DomainError) else _race_error(exc)
         outcome.entry = outcome.previous_entry = outcome.brk = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pyproj import Geod
@@ -115,23 +115,38 @@ def _geofence_flags(check: geofencing.FenceCheck) -> tuple[list[str], DomainErro
     return [], None
 
 
-def _impossible_travel(employee: Employee, punch: Punch) -> bool:
-    """Implied speed from the previous accepted punch (by device time) above 300 km/h.
+class Fix(NamedTuple):
+    """Where and when an earlier accepted punch was (the impossible-travel check's reference)."""
+
+    lat: float
+    lon: float
+    accuracy_m: float | None
+    occurred_at: datetime
+
+
+def previous_fix_id(employee_id: uuid.UUID, at: datetime) -> sa.ScalarSelect[uuid.UUID]:
+    """The id of the employee's last accepted punch with a location at or before `at` (device
+    time), as a subquery: the clock reads it together with the rest of a punch's context."""
+    return (
+        sa.select(ClockEvent.id)
+        .where(
+            ClockEvent.employee_id == employee_id,
+            ClockEvent.decision == "accepted",
+            ClockEvent.lat.is_not(None),
+            ClockEvent.occurred_at <= at,
+        )
+        .order_by(ClockEvent.occurred_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _impossible_travel(previous: Fix | None, punch: Punch) -> bool:
+    """Implied speed from the previous accepted punch above 300 km/h.
 
     Both fixes' reported accuracies are taken off the distance and a gap under a minute counts
     as a minute, so GPS jitter between two quick punches is never mistaken for travel.
     """
-    previous = db.session.execute(
-        sa.select(ClockEvent.lat, ClockEvent.lon, ClockEvent.accuracy_m, ClockEvent.occurred_at)
-        .where(
-            ClockEvent.employee_id == employee.id,
-            ClockEvent.decision == "accepted",
-            ClockEvent.lat.is_not(None),
-            ClockEvent.occurred_at <= punch.occurred_at,
-        )
-        .order_by(ClockEvent.occurred_at.desc())
-        .limit(1)
-    ).first()
     if previous is None:
         return False
     _, _, metres = _GEOD.inv(previous.lon, previous.lat, punch.lon, punch.lat)
@@ -140,28 +155,34 @@ def _impossible_travel(employee: Employee, punch: Punch) -> bool:
     return metres / 1000 / hours > MAX_TRAVEL_KMH
 
 
-def _shift(employee: Employee, punch: Punch) -> Shift | None:
+def punch_shift(employee: Employee, punch: Punch) -> Shift | None:
+    """The shift a punch names (it must be one of the employee's), else the one scheduled."""
     if punch.shift_id is None:
         return shifts.scheduled_shift(employee, punch.occurred_at)
     shift = db.session.get(Shift, punch.shift_id)
     if shift is None or shift.employee_id != employee.id or shift.deleted_at is not None:
-        raise ValidationFailed(errors={"shift_id": ["Not one of your shifts."]})
+        raise not_your_shift()
     return shift
 
 
-def screen(employee: Employee, punch: Punch, shift: Shift | None = None) -> Screening:
-    """Check a punch and collect its flags. A bad timestamp or fence choice raises; a geofence
-    refusal comes back in `refusal` (call `raise_refusal()` once the outcome holds it)."""
+def not_your_shift() -> ValidationFailed:
+    return ValidationFailed(errors={"shift_id": ["Not one of your shifts."]})
+
+
+def screen(
+    employee: Employee, punch: Punch, shift: Shift | None, previous: Fix | None
+) -> Screening:
+    """Check a punch against its shift and the previous accepted punch, and collect its flags.
+    A bad timestamp or fence choice raises; a geofence refusal comes back in `refusal` (call
+    `raise_refusal()` once the outcome holds it)."""
     check_window(punch.occurred_at, punch.received_at)
-    if shift is None and punch.kind in ("in", "switch_task"):
-        shift = _shift(employee, punch)
     fence = geofencing.check(
         employee, punch.lat, punch.lon, punch.accuracy_m, punch.geofence_id, shift
     )
     flags, refusal = _geofence_flags(fence)
     if punch.mock_location:
         flags.append("MOCK_LOCATION")
-    if _impossible_travel(employee, punch):
+    if _impossible_travel(previous, punch):
         flags.append("IMPOSSIBLE_TRAVEL")
     if punch.kind in ("in", "out"):
         flags += shifts.punch_flags(shift, punch.kind, punch.occurred_at)

@@ -54,12 +54,13 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 # --- the clock's view ----------------------------------------------------------------------
 
 
-def scheduled_shift(employee: Employee, at: datetime) -> Shift | None:
-    """The employee's live shift that a punch at `at` belongs to, nearest start first."""
-    stmt = (
-        sa.select(Shift)
+def scheduled_shift_id(employee_id: uuid.UUID, at: datetime) -> sa.ScalarSelect[uuid.UUID]:
+    """The id of the employee's live shift that a punch at `at` belongs to, nearest start
+    first, as a subquery (the clock reads it together with everything else a punch needs)."""
+    return (
+        sa.select(Shift.id)
         .where(
-            Shift.employee_id == employee.id,
+            Shift.employee_id == employee_id,
             Shift.deleted_at.is_(None),
             Shift.status.in_(("scheduled", "in_progress")),
             Shift.starts_at <= at + EARLY_ARRIVAL,
@@ -67,8 +68,15 @@ def scheduled_shift(employee: Employee, at: datetime) -> Shift | None:
         )
         .order_by(Shift.starts_at)
         .limit(1)
+        .scalar_subquery()
     )
-    shift: Shift | None = db.session.scalars(stmt).first()
+
+
+def scheduled_shift(employee: Employee, at: datetime) -> Shift | None:
+    """The employee's live shift that a punch at `at` belongs to."""
+    shift: Shift | None = db.session.scalars(
+        sa.select(Shift).where(Shift.id == scheduled_shift_id(employee.id, at))
+    ).first()
     return shift
 
 
