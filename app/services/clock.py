@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -62,18 +63,16 @@ def employee_of(actor: User) -> Employee:
     return employee
 
 
-def _is_open(employee: Employee) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        TimeEntry.employee_id == employee.id,
-        TimeEntry.status == "open",
-        TimeEntry.deleted_at.is_(None),
-    )
+_IS_OPEN = sa.and_(
+    TimeEntry.employee_id == sa.bindparam("employee_id"),
+    TimeEntry.status == "open",
+    TimeEntry.deleted_at.is_(None),
+)
 
 
 def open_entry(employee: Employee) -> TimeEntry | None:
-    entry: TimeEntry | None = db.session.scalars(
-        sa.select(TimeEntry).where(_is_open(employee))
-    ).first()
+    stmt = sa.select(TimeEntry).where(_IS_OPEN)
+    entry: TimeEntry | None = db.session.scalars(stmt, {"employee_id": employee.id}).first()
     return entry
 
 
@@ -87,57 +86,58 @@ class PunchContext:
     previous: Fix | None  # the last accepted punch with a location (impossible travel)
 
 
+# A punch's context is read in one prebuilt statement: punches arrive by the thousand at a
+# shift change, and every round trip (and every statement built anew) shows. Anything but a
+# clock-in locks the open entry, so that two punches on it apply one after the other; a
+# clock-in's race is decided by the one-open-entry index instead.
+_PREVIOUS = aliased(ClockEvent, name="previous_punch")
+_FIX = (_PREVIOUS.lat, _PREVIOUS.lon, _PREVIOUS.accuracy_m, _PREVIOUS.occurred_at)
+_ON_PREVIOUS = _PREVIOUS.id == punches.PREVIOUS_FIX_ID
+
+
+def _clock_in_context(on_shift: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    return (
+        sa.select(TimeEntry, Shift, *_FIX)
+        .select_from(Employee)
+        .outerjoin(TimeEntry, _IS_OPEN)
+        .outerjoin(Shift, on_shift)
+        .outerjoin(_PREVIOUS, _ON_PREVIOUS)
+        .where(Employee.id == sa.bindparam("employee_id"))
+    )
+
+
+_SCHEDULED_IN = _clock_in_context(Shift.id == shifts.SCHEDULED_SHIFT_ID)
+_NAMED_SHIFT_IN = _clock_in_context(
+    sa.and_(
+        Shift.id == sa.bindparam("shift_id"),
+        Shift.employee_id == sa.bindparam("employee_id"),
+        Shift.deleted_at.is_(None),
+    )
+)
+_ON_OPEN_ENTRY = (
+    sa.select(TimeEntry, Break, Shift, *_FIX)
+    .outerjoin(Break, sa.and_(Break.time_entry_id == TimeEntry.id, Break.ended_at.is_(None)))
+    .outerjoin(Shift, Shift.id == TimeEntry.shift_id)
+    .outerjoin(_PREVIOUS, _ON_PREVIOUS)
+    .where(_IS_OPEN)
+    .with_for_update(of=TimeEntry)
+)
+
+
 def _context(employee: Employee, punch: Punch) -> PunchContext:
-    """Read a punch's context in one statement: punches arrive by the thousand at a shift
-    change, and every round trip shows. Anything but a clock-in locks the open entry, so that
-    two punches on it apply one after the other; a clock-in's race is decided by the
-    one-open-entry index instead."""
-    prev = aliased(ClockEvent)
-    fix = (prev.lat, prev.lon, prev.accuracy_m, prev.occurred_at.label("prev_occurred_at"))
-    on_previous = prev.id == punches.previous_fix_id(employee.id, punch.occurred_at)
-    is_open = _is_open(employee)
-    if punch.kind == "in":
-        on_shift = (
-            Shift.id == shifts.scheduled_shift_id(employee.id, punch.occurred_at)
-            if punch.shift_id is None
-            else sa.and_(
-                Shift.id == punch.shift_id,
-                Shift.employee_id == employee.id,
-                Shift.deleted_at.is_(None),
-            )
-        )
-        stmt = (
-            sa.select(TimeEntry, Shift, *fix)
-            .select_from(Employee)
-            .outerjoin(TimeEntry, is_open)
-            .outerjoin(Shift, on_shift)
-            .outerjoin(prev, on_previous)
-            .where(Employee.id == employee.id)
-        )
+    params = shifts.scheduled_shift_params(employee.id, punch.occurred_at)
+    if punch.kind != "in":
+        stmt = _ON_OPEN_ENTRY
+    elif punch.shift_id is None:
+        stmt = _SCHEDULED_IN
     else:
-        stmt = (
-            sa.select(TimeEntry, Break, Shift, *fix)
-            .outerjoin(
-                Break, sa.and_(Break.time_entry_id == TimeEntry.id, Break.ended_at.is_(None))
-            )
-            .outerjoin(Shift, Shift.id == TimeEntry.shift_id)
-            .outerjoin(prev, on_previous)
-            .where(is_open)
-            .with_for_update(of=TimeEntry)
-        )
-    row = db.session.execute(stmt).first()
+        stmt, params["shift_id"] = _NAMED_SHIFT_IN, punch.shift_id
+    row = db.session.execute(stmt, params).first()
     if row is None:
         return PunchContext(None, None, None, None)
-    mapping = row._mapping
-    context = PunchContext(
-        row.TimeEntry,
-        mapping.get("Break"),
-        row.Shift,
-        Fix(row.lat, row.lon, row.accuracy_m, row.prev_occurred_at)
-        if row.prev_occurred_at is not None
-        else None,
-    )
-    if punch.kind == "in" and punch.shift_id is not None and context.shift is None:
+    previous = Fix(*row[-4:]) if row[-1] is not None else None
+    context = PunchContext(row.TimeEntry, row._mapping.get("Break"), row.Shift, previous)
+    if punch.shift_id is not None and punch.kind == "in" and context.shift is None:
         raise punches.not_your_shift()
     return context
 

@@ -124,21 +124,20 @@ class Fix(NamedTuple):
     occurred_at: datetime
 
 
-def previous_fix_id(employee_id: uuid.UUID, at: datetime) -> sa.ScalarSelect[uuid.UUID]:
-    """The id of the employee's last accepted punch with a location at or before `at` (device
-    time), as a subquery: the clock reads it together with the rest of a punch's context."""
-    return (
-        sa.select(ClockEvent.id)
-        .where(
-            ClockEvent.employee_id == employee_id,
-            ClockEvent.decision == "accepted",
-            ClockEvent.lat.is_not(None),
-            ClockEvent.occurred_at <= at,
-        )
-        .order_by(ClockEvent.occurred_at.desc())
-        .limit(1)
-        .scalar_subquery()
+# The id of an employee's last accepted punch with a location at or before :at (device time),
+# as a prebuilt subquery: the clock reads it with the rest of a punch's context.
+PREVIOUS_FIX_ID = (
+    sa.select(ClockEvent.id)
+    .where(
+        ClockEvent.employee_id == sa.bindparam("employee_id"),
+        ClockEvent.decision == "accepted",
+        ClockEvent.lat.is_not(None),
+        ClockEvent.occurred_at <= sa.bindparam("at"),
     )
+    .order_by(ClockEvent.occurred_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
 
 
 def _impossible_travel(previous: Fix | None, punch: Punch) -> bool:

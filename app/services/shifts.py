@@ -54,29 +54,32 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 # --- the clock's view ----------------------------------------------------------------------
 
 
-def scheduled_shift_id(employee_id: uuid.UUID, at: datetime) -> sa.ScalarSelect[uuid.UUID]:
-    """The id of the employee's live shift that a punch at `at` belongs to, nearest start
-    first, as a subquery (the clock reads it together with everything else a punch needs)."""
-    return (
-        sa.select(Shift.id)
-        .where(
-            Shift.employee_id == employee_id,
-            Shift.deleted_at.is_(None),
-            Shift.status.in_(("scheduled", "in_progress")),
-            Shift.starts_at <= at + EARLY_ARRIVAL,
-            Shift.ends_at > at,
-        )
-        .order_by(Shift.starts_at)
-        .limit(1)
-        .scalar_subquery()
+# The id of an employee's live shift that a punch at :at belongs to, nearest start first, as a
+# prebuilt subquery (the clock reads it with the rest of a punch's context). Parameters:
+# `scheduled_shift_params`.
+SCHEDULED_SHIFT_ID = (
+    sa.select(Shift.id)
+    .where(
+        Shift.employee_id == sa.bindparam("employee_id"),
+        Shift.deleted_at.is_(None),
+        Shift.status.in_(("scheduled", "in_progress")),
+        Shift.starts_at <= sa.bindparam("arrival_limit"),
+        Shift.ends_at > sa.bindparam("at"),
     )
+    .order_by(Shift.starts_at)
+    .limit(1)
+    .scalar_subquery()
+)
+
+
+def scheduled_shift_params(employee_id: uuid.UUID, at: datetime) -> dict[str, Any]:
+    return {"employee_id": employee_id, "at": at, "arrival_limit": at + EARLY_ARRIVAL}
 
 
 def scheduled_shift(employee: Employee, at: datetime) -> Shift | None:
     """The employee's live shift that a punch at `at` belongs to."""
-    shift: Shift | None = db.session.scalars(
-        sa.select(Shift).where(Shift.id == scheduled_shift_id(employee.id, at))
-    ).first()
+    stmt = sa.select(Shift).where(Shift.id == SCHEDULED_SHIFT_ID)
+    shift: Shift | None = db.session.scalars(stmt, scheduled_shift_params(employee.id, at)).first()
     return shift
 
 
