@@ -186,25 +186,29 @@ def revoke_all_sessions(user: User, reason: str) -> None:
     )
 
 
+# The user of a session, with the organization, employee record and allowed geofences the
+# request that follows needs: one statement, built once (every authenticated request runs it).
+_SESSION_USER = (
+    sa.select(User, UserSession.revoked_at, UserSession.expires_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .join(Organization, Organization.id == User.organization_id)
+    .where(UserSession.id == sa.bindparam("session_id"), User.id == sa.bindparam("user_id"))
+    .options(
+        contains_eager(User.organization),
+        joinedload(User.employee).joinedload(Employee.geofence_links),
+    )
+)
+
+
 def session_user(session_id: str | None, user_id: str | None) -> User | None:
     """The user of a live session, or None (unknown, revoked or expired session; a token whose
-    subject is not the session's user). One query, which also brings the user's organization,
-    employee record and allowed geofences into the session for the request that follows."""
+    subject is not the session's user)."""
     try:
         sid, uid = uuid.UUID(str(session_id)), uuid.UUID(str(user_id))
     except ValueError:
         return None
-    stmt = (
-        sa.select(User, UserSession.revoked_at, UserSession.expires_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .join(Organization, Organization.id == User.organization_id)
-        .where(UserSession.id == sid, User.id == uid)
-        .options(
-            contains_eager(User.organization),
-            joinedload(User.employee).joinedload(Employee.geofence_links),
-        )
-    )
-    row = db.session.execute(stmt).unique().first()
+    params = {"session_id": sid, "user_id": uid}
+    row = db.session.execute(_SESSION_USER, params).unique().first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     user: User = row.User
