@@ -1,8 +1,9 @@
 """Fieldclock's overtime rule engine: pure, typed functions over worked intervals.
 
-No Flask, no database, standard library only, like ``geofences`` and ``payroll_exports``: the app's
-services and RQ jobs build :class:`WorkInterval` values from time entries and a :class:`Policy`
-from the overtime settings, and store what comes back.
+No Flask, no database (the standard library, and numpy for the array form of the allocation),
+like ``geofences`` and ``payroll_exports``: the app's services and RQ jobs build
+:class:`WorkInterval` values from time entries and a :class:`Policy` from the overtime settings,
+and store what comes back.
 
 - :mod:`overtime.policy`: :class:`Policy` and each rule's defaults (``Policy.for_rule``).
 - :mod:`overtime.calendar`: workdays and workweeks in the policy's timezone, DST-correct.
@@ -10,6 +11,8 @@ from the overtime settings, and store what comes back.
 - :mod:`overtime.rules`: :func:`compute_overtime`, the allocation to regular/overtime/double time.
 - :mod:`overtime.results`: the result types (integer seconds per bucket).
 - :mod:`overtime.pay`: :func:`gross_pay`, pay lines half-up to the cent.
+- :mod:`overtime.batch`: :func:`allocate_weeks` and :func:`pay_cents`, the allocation of whole
+  workdays and its pricing over arrays of many weeks (summaries, exports).
 - :mod:`overtime.alerts`: :func:`detect_alerts`, :func:`weekly_progress`, :func:`short_rest`.
 
 Typical use::
@@ -30,6 +33,7 @@ from overtime.alerts import (
     short_rest,
     weekly_progress,
 )
+from overtime.batch import WeeksAllocation, allocate_weeks, pay_cents, rate_ratios
 from overtime.calendar import (
     WorkdaySpan,
     split_by_workday,
@@ -71,17 +75,21 @@ __all__ = [
     "Rule",
     "SegmentResult",
     "WeeklyProgress",
+    "WeeksAllocation",
     "WorkInterval",
     "WorkdayResult",
     "WorkdaySpan",
     "WorkweekResult",
     "allocate_day_totals",
+    "allocate_weeks",
     "apportion",
     "compute_overtime",
     "detect_alerts",
     "gross_pay",
     "pay_amount",
     "pay_amounts",
+    "pay_cents",
+    "rate_ratios",
     "seconds_to_hours",
     "short_rest",
     "split_by_workday",

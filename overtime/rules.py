@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from overtime.batch import allocate_weeks
 from overtime.calendar import WorkdaySpan, split_by_workday, week_start_of, workday_starts_at
 from overtime.intervals import WorkInterval, apportion
 from overtime.policy import Policy
@@ -238,47 +239,23 @@ def allocate_day_totals(worked_by_day: Sequence[int], policy: Policy) -> DayTota
 
     A week's (and each day's) buckets depend on the days' worked totals alone, not on how the
     intervals lie within a day, so this gives exactly what :func:`compute_overtime` gives for the
-    same week's workday and workweek results, without datetimes: summaries of many employees
-    aggregate the days in SQL and allocate here. Per-interval results need ``compute_overtime``.
+    same week's workday and workweek results, without datetimes. It is
+    :func:`overtime.batch.allocate_weeks` on one week: summaries and exports aggregate the days
+    in SQL and allocate all their weeks there at once. Per-interval results need
+    ``compute_overtime``.
     """
     if len(worked_by_day) != 7:
         raise ValueError("a workweek has seven workdays")
     for seconds in worked_by_day:
         if type(seconds) is not int or seconds < 0:  # bool is not a duration either
             raise ValueError("worked seconds must be non-negative ints")
-    # The same arithmetic as _allocate_daily / _allocate_seventh_day / the weekly pass of
-    # _allocate_week on whole days, written out flat: this runs once per employee-week.
-    overtime_after = policy.daily_overtime_after_seconds
-    double_after = policy.daily_double_time_after_seconds
-    room = policy.weekly_overtime_after_seconds  # regular seconds left this week (None: no cap)
-    seventh = policy.seventh_day_rule and all(worked_by_day)
-    days: list[tuple[int, int, int]] = []
-    regular_total = overtime_total = double_total = weekly_overtime = 0
-    for index, worked in enumerate(worked_by_day):
-        if seventh and index == 6:
-            limit = policy.seventh_day_double_time_after_seconds
-            if double_after is not None and double_after < limit:
-                limit = double_after
-            overtime = worked if worked < limit else limit
-            days.append((0, overtime, worked - overtime))
-            overtime_total += overtime
-            double_total += worked - overtime
-            continue
-        double, capped = 0, worked
-        if double_after is not None and worked > double_after:
-            double, capped = worked - double_after, double_after
-        overtime, eligible = 0, capped
-        if overtime_after is not None and capped > overtime_after:
-            overtime, eligible = capped - overtime_after, overtime_after
-        regular = eligible
-        if room is not None:
-            regular = eligible if eligible < room else room
-            room -= regular
-        overtime += eligible - regular
-        weekly_overtime += eligible - regular
-        days.append((regular, overtime, double))
-        regular_total += regular
-        overtime_total += overtime
-        double_total += double
-    totals = Buckets(regular_total, overtime_total, double_total)
-    return DayTotalsAllocation(tuple(days), totals, weekly_overtime, seventh)
+    # One implementation of the whole-day allocation, over arrays (overtime.batch): this is
+    # it on a single week.
+    week = allocate_weeks([list(worked_by_day)], policy)
+    days = tuple(
+        (int(r), int(o), int(d))
+        for r, o, d in zip(week.regular[0], week.overtime[0], week.double_time[0], strict=True)
+    )
+    totals = Buckets(*(sum(bucket) for bucket in zip(*days, strict=True)))
+    weekly_overtime, seventh = int(week.weekly_overtime[0]), bool(week.seventh_day[0])
+    return DayTotalsAllocation(days, totals, weekly_overtime, seventh)

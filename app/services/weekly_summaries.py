@@ -7,14 +7,17 @@ How a week is computed, set-based (the same few statements for 10 or 100,000 emp
 2. **One aggregate query per policy group** sums, per employee, the worked seconds of each of
    the seven workdays for entries lying inside one workday (the overwhelming majority), plus
    the week's entry, flagged, approved and break counts; the employee's rate and currency come
-   in the same query.
+   in the same query. On PostgreSQL its result stays in a temporary table and Python reads it
+   as arrays (`summary_writes`).
 3. Entries crossing a workday boundary (night shifts, and those reaching in from the previous
    week) are loaded individually (few) and cut by `overtime.split_by_workday`, their unpaid
    break apportioned with `overtime.apportion`, exactly as the engine does.
-4. `overtime.allocate_day_totals` allocates each employee's seven daily totals (it agrees with
-   `compute_overtime` exactly), `overtime.gross_pay` prices the buckets at the employee's rate.
-5. **One upsert** writes every row; rows of the computed scope not rewritten by this run
-   (nobody worked any more) are deleted.
+4. `overtime.allocate_weeks` allocates every employee's seven daily totals at once (numpy; it
+   is `allocate_day_totals`, which agrees with `compute_overtime` exactly) and
+   `overtime.pay_cents` prices the buckets at each employee's rate, in exact cents.
+5. **One upsert** writes the new and changed rows (an unchanged summary is not rewritten, so
+   `computed_at` says when it last changed); rows of the computed scope nobody has any more are
+   deleted.
 
 Counted: entries `submitted`, `approved`, `exported`, `paid` (open, draft and rejected ones are
 not worked time yet). `entries`, `flagged_entries` and `approved` are about entries starting in
@@ -26,11 +29,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -38,16 +43,16 @@ from sqlalchemy.sql.expression import FunctionElement
 from app.extensions import db
 from app.models import Employee, TimeEntry, TimeSummaryWeekly, User
 from app.models.base import utcnow
-from app.services import bulk, outbox
+from app.services import bulk, outbox, summary_writes
 from app.services.employees import visible_employees
 from app.services.overtime_settings import PolicyBook
-from app.services.work_time import APPROVED_STATUSES, COUNTED_STATUSES, load_entries, to_interval
+from app.services.work_time import APPROVED_STATUSES, COUNTED_STATUSES, EntryRow, to_interval
 from overtime import (
-    Buckets,
     Policy,
-    allocate_day_totals,
+    allocate_weeks,
     apportion,
-    pay_amounts,
+    pay_cents,
+    rate_ratios,
     split_by_workday,
     week_start_of,
     workday_of,
@@ -73,6 +78,7 @@ UPDATED = (
     "computed_at",  # last: rewritten with the others, but no reason to rewrite a row
 )
 UNIQUE = ("employee_id", "week_start")
+RATE_SCALE = cast(sa.Numeric, Employee.__table__.c.hourly_rate.type).scale or 0
 
 
 class json_array_nonempty(FunctionElement[bool]):
@@ -92,24 +98,57 @@ def _nonempty_sqlite(element: json_array_nonempty, compiler: Any, **kw: Any) -> 
     return f"(json_array_length({compiler.process(element.clauses, **kw)}) > 0)"
 
 
-class _Week:
-    """One employee's week while it is being computed (slots: there are many of them)."""
+class _Weeks:
+    """The scope's employee-weeks while they are computed, as columns (one row per employee):
+    tens of thousands of them go through numpy, not one object each."""
 
-    __slots__ = ("approved", "break_seconds", "currency", "days", "entries", "flagged", "rate")
+    def __init__(self, columns: Sequence[Sequence[Any]], rate_scale: int | None = None) -> None:
+        """`_aggregate`'s columns (n, employee_id, d0..d6, brk, entries, flagged, ok, rate,
+        currency); rates as Decimals, or as integers `rate * 10**rate_scale`."""
+        self.numbers: list[int] = list(columns[0])
+        self.employee_ids: list[uuid.UUID] = list(columns[1])
+        self.days = _ints(columns[2:9]).T.reshape(-1, 7)
+        self.breaks, self.entries, self.flagged, self.approved = map(_ints, columns[9:13])
+        if rate_scale is None:
+            self.rates: list[Any] = list(columns[13])
+            self.rate_num, self.rate_den = rate_ratios(self.rates)
+        else:  # exact: the column's scale
+            self.rates = [None] * len(self.numbers)
+            self.rate_num = _ints(columns[13])
+            self.rate_den = np.full(len(self.numbers), 10**rate_scale, dtype=np.int64)
+        self.currencies: list[Any] = list(columns[14])
+        self._position: dict[uuid.UUID, int] | None = None
 
-    def __init__(
-        self,
-        days: list[int],
-        break_seconds: int = 0,
-        entries: int = 0,
-        flagged: int = 0,
-        approved: int = 0,
-        rate: Decimal = Decimal("0"),
-        currency: str = "USD",
-    ) -> None:
-        self.days, self.break_seconds = days, break_seconds
-        self.entries, self.flagged, self.approved = entries, flagged, approved
-        self.rate, self.currency = rate, currency
+    def __len__(self) -> int:
+        return len(self.employee_ids)
+
+    def position(self, employee_id: uuid.UUID) -> int | None:
+        if self._position is None:
+            self._position = {e: i for i, e in enumerate(self.employee_ids)}
+        return self._position.get(employee_id)
+
+    def append(self, employee_id: uuid.UUID, rate: Decimal, currency: str) -> int:
+        """A week made of crossing entries alone (nothing started in it): zero counts."""
+        index = len(self)
+        self.numbers.append(max(self.numbers, default=0) + 1)
+        self.employee_ids.append(employee_id)
+        self.days = np.vstack([self.days, np.zeros((1, 7), dtype=np.int64)])
+        self.breaks, self.entries, self.flagged, self.approved = (
+            np.append(column, 0)
+            for column in (self.breaks, self.entries, self.flagged, self.approved)
+        )
+        num, den = rate_ratios([rate])
+        self.rate_num = np.append(self.rate_num, num)
+        self.rate_den = np.append(self.rate_den, den)
+        self.rates.append(rate)
+        self.currencies.append(currency)
+        if self._position is not None:
+            self._position[employee_id] = index
+        return index
+
+
+def _ints(values: Any) -> Any:
+    return np.array(values, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -129,41 +168,64 @@ def boundaries(week_start: date, policy: Policy) -> list[datetime]:
 def _group_filter(
     column: Any, organization_id: uuid.UUID, scope: Scope, named: list[uuid.UUID]
 ) -> Any:
-    """`column` (an employee id) is in the scope's policy group (and its list, when given)."""
+    """`column` (an employee id of the organization) is in the scope's policy group (and its
+    list, when given)."""
     e = Employee
-    members = sa.select(e.id).where(e.organization_id == organization_id)
-    if scope.policy_id is not None:
-        members = members.where(e.overtime_policy_id == scope.policy_id)
-    elif named:  # the default group: no policy, or one that is no longer live
-        members = members.where(
-            sa.or_(e.overtime_policy_id.is_(None), e.overtime_policy_id.not_in(named))
-        )
-    condition = column.in_(members)
+    conditions = []
+    if scope.policy_id is not None or named:  # else the group is the whole organization
+        members = sa.select(e.id).where(e.organization_id == organization_id)
+        if scope.policy_id is not None:
+            members = members.where(e.overtime_policy_id == scope.policy_id)
+        else:  # the default group: no policy, or one that is no longer live
+            members = members.where(
+                sa.or_(e.overtime_policy_id.is_(None), e.overtime_policy_id.not_in(named))
+            )
+        conditions.append(column.in_(members))
     if scope.employee_ids is not None:
-        condition = sa.and_(condition, column.in_(sorted(scope.employee_ids)))
-    return condition
+        conditions.append(column.in_(sorted(scope.employee_ids)))
+    return sa.and_(sa.true(), *conditions)
+
+
+def _next_boundary(bounds: list[datetime]) -> Any:
+    """The end of the workday of the week an entry starts in (for entries starting in it)."""
+    t = TimeEntry
+    return sa.case(
+        *((t.paid_started_at < bounds[i + 1], bounds[i + 1]) for i in range(6)),
+        else_=bounds[7],
+    )
 
 
 def _aggregate(
     organization_id: uuid.UUID, scope: Scope, bounds: list[datetime], named: list[uuid.UUID]
-) -> dict[uuid.UUID, _Week]:
+) -> sa.Select[Any]:
+    """Per employee (numbered `n` from 1): the worked seconds of each workday from entries
+    inside one workday, the break seconds of those, the week's entry, flagged and approved
+    counts, rate and currency."""
     t = TimeEntry
-    inside = [
-        sa.and_(t.paid_started_at >= bounds[i], t.paid_started_at < bounds[i + 1]) for i in range(7)
-    ]
-    contained = [sa.and_(inside[i], t.paid_ended_at <= bounds[i + 1]) for i in range(7)]
+
+    def total(column: Any, *where: Any) -> Any:
+        # FILTER: the transition function only runs for the rows that count
+        return sa.func.coalesce(sa.func.sum(column).filter(sa.and_(*where)), 0)
+
     day_sums = [
-        sa.func.sum(sa.case((contained[i], t.worked_seconds), else_=0)).label(f"d{i}")
+        total(t.worked_seconds, t.paid_started_at < bounds[i + 1], t.paid_ended_at <= bounds[i + 1])
+        if i == 0
+        else total(
+            t.worked_seconds,
+            t.paid_started_at >= bounds[i],
+            t.paid_started_at < bounds[i + 1],
+            t.paid_ended_at <= bounds[i + 1],
+        )
         for i in range(7)
     ]
     agg = (
         sa.select(
             t.employee_id,
-            *day_sums,
-            sa.func.sum(sa.case((sa.or_(*contained), t.break_seconds), else_=0)).label("brk"),
+            *(day.label(f"d{i}") for i, day in enumerate(day_sums)),
+            total(t.break_seconds, t.paid_ended_at <= _next_boundary(bounds)).label("brk"),
             sa.func.count().label("entries"),
-            sa.func.sum(sa.case((json_array_nonempty(t.flags), 1), else_=0)).label("flagged"),
-            sa.func.sum(sa.case((t.status.in_(APPROVED_STATUSES), 1), else_=0)).label("ok"),
+            sa.func.count().filter(json_array_nonempty(t.flags)).label("flagged"),
+            sa.func.count().filter(t.status.in_(APPROVED_STATUSES)).label("ok"),
         )
         .where(
             t.organization_id == organization_id,
@@ -176,14 +238,12 @@ def _aggregate(
         .group_by(t.employee_id)
         .subquery()
     )
-    stmt = sa.select(agg, Employee.hourly_rate, Employee.currency).join(
-        Employee, Employee.id == agg.c.employee_id
-    )
-    weeks: dict[uuid.UUID, _Week] = {}
-    result = db.session.connection().execute(stmt).all()  # Core: plain rows, no ORM loading
-    for e, d0, d1, d2, d3, d4, d5, d6, brk, n, flagged, ok, rate, currency in result:
-        weeks[e] = _Week([d0, d1, d2, d3, d4, d5, d6], brk, n, flagged, ok, rate, currency)
-    return weeks
+    return sa.select(
+        sa.func.row_number().over().label("n"),
+        agg,
+        Employee.hourly_rate,
+        Employee.currency,
+    ).join(Employee, Employee.id == agg.c.employee_id)
 
 
 def _add_crossing(
@@ -191,51 +251,90 @@ def _add_crossing(
     scope: Scope,
     bounds: list[datetime],
     named: list[uuid.UUID],
-    weeks: dict[uuid.UUID, _Week],
-) -> None:
+    weeks: _Weeks,
+) -> list[int]:
     """Entries cut by a workday boundary: split as the engine does, then added by day (the
-    aggregate already counted those starting in the week)."""
+    aggregate already counted those starting in the week); the positions of weeks added."""
     t = TimeEntry
-    next_boundary = sa.case(
-        *((t.paid_started_at < bounds[i + 1], bounds[i + 1]) for i in range(7)),
-        else_=bounds[7],
+    crossing = (
+        sa.select(
+            t.id,
+            t.employee_id,
+            t.status,
+            t.paid_started_at,
+            t.paid_ended_at,
+            t.duration_seconds,
+            t.break_seconds,
+            t.worked_seconds,
+            sa.null(),
+            t.shift_id,
+        )
+        .where(
+            t.organization_id == organization_id,
+            t.deleted_at.is_(None),
+            t.status.in_(COUNTED_STATUSES),
+            t.paid_started_at < bounds[7],
+            t.paid_ended_at > bounds[0],
+            sa.or_(t.paid_started_at < bounds[0], t.paid_ended_at > _next_boundary(bounds)),
+            _group_filter(t.employee_id, organization_id, scope, named),
+        )
+        .order_by(t.employee_id, t.paid_started_at, t.id)
     )
-    crossing = sa.select(t.id).where(
-        t.organization_id == organization_id,
-        t.deleted_at.is_(None),
-        t.status.in_(COUNTED_STATUSES),
-        t.paid_started_at < bounds[7],
-        t.paid_ended_at > bounds[0],
-        sa.or_(t.paid_started_at < bounds[0], t.paid_ended_at > next_boundary),
-        _group_filter(t.employee_id, organization_id, scope, named),
-    )
-    rows = load_entries(organization_id, bounds[0], bounds[7], entry_ids=crossing)
-    missing: set[uuid.UUID] = set()
+    rows: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
+    for r in db.session.connection().execute(crossing):
+        rows[r[1]].append(EntryRow(*r[:8], (), r[9]))
+    missing = sorted(set(rows) - set(weeks.employee_ids))
+    added = []
+    if missing:
+        rates = db.session.execute(
+            sa.select(Employee.id, Employee.hourly_rate, Employee.currency).where(
+                Employee.id.in_(missing)
+            )
+        )
+        added = [weeks.append(employee_id, rate, currency) for employee_id, rate, currency in rates]
+    now = utcnow()
     for employee_id, entries in rows.items():
-        week = weeks.get(employee_id)
-        if week is None:
-            week = weeks[employee_id] = _Week([0] * 7)
-            missing.add(employee_id)
+        index = weeks.position(employee_id)
+        assert index is not None
         for entry in entries:
-            interval = to_interval(entry, utcnow())
+            interval = to_interval(entry, now)
             if interval is None:
                 continue
             spans = list(split_by_workday(interval.start_utc, interval.end_utc, scope.policy))
             lengths = [int((s.ends_at - s.starts_at).total_seconds()) for s in spans]
             shares = apportion(interval.unpaid_break_seconds, lengths)
             for span, length, brk in zip(spans, lengths, shares, strict=True):
-                index = (span.workday - scope.week_start).days
-                if 0 <= index < 7:
-                    week.days[index] += length - brk
-                    week.break_seconds += brk
-    if missing:
-        rates = db.session.execute(
-            sa.select(Employee.id, Employee.hourly_rate, Employee.currency).where(
-                Employee.id.in_(sorted(missing))
-            )
-        )
-        for employee_id, rate, currency in rates:
-            weeks[employee_id].rate, weeks[employee_id].currency = rate, currency
+                day = (span.workday - scope.week_start).days
+                if 0 <= day < 7:
+                    weeks.days[index, day] += length - brk
+                    weeks.breaks[index] += brk
+    return added
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """Every week's buckets (seconds) and pay lines (cents), aligned with `_Weeks`."""
+
+    regular: Any
+    overtime: Any
+    double_time: Any
+    regular_pay: Any
+    overtime_pay: Any
+    double_time_pay: Any
+
+
+def _price(weeks: _Weeks, policy: Policy) -> _Priced:
+    """The engine's allocation of every week at once, priced at each employee's rate."""
+    regular, overtime, double = allocate_weeks(weeks.days, policy).totals()
+    rate_num, rate_den = weeks.rate_num, weeks.rate_den
+    return _Priced(
+        regular,
+        overtime,
+        double,
+        pay_cents(regular, rate_num, rate_den, Decimal(1)),
+        pay_cents(overtime, rate_num, rate_den, policy.overtime_multiplier),
+        pay_cents(double, rate_num, rate_den, policy.double_time_multiplier),
+    )
 
 
 COLUMNS = (
@@ -259,62 +358,75 @@ COLUMNS = (
     "approved",
     "computed_at",
 )
-Priced = tuple[int, int, int, int, Decimal, Decimal, Decimal, Decimal]
 
 
-def _priced(days: list[int], rate: Decimal, policy: Policy) -> Priced:
-    """Buckets and pay of one week, by the engine; `compute` memoises it per (days, rate), as
-    standard schedules repeat from one employee to the next."""
-    buckets: Buckets = allocate_day_totals(days, policy).totals
-    regular, overtime, double = pay_amounts(buckets, rate, policy)
-    return (
-        buckets.regular_seconds,
-        buckets.overtime_seconds,
-        buckets.double_time_seconds,
-        buckets.worked_seconds,
-        regular,
-        overtime,
-        double,
-        regular + overtime + double,
-    )
+def _cents(value: Any) -> Decimal:
+    return Decimal(int(value)).scaleb(-2)
 
 
 def _rows(
-    organization_id: uuid.UUID, scope: Scope, weeks: dict[uuid.UUID, _Week], computed_at: datetime
+    organization_id: uuid.UUID,
+    scope: Scope,
+    weeks: _Weeks,
+    priced: _Priced,
+    computed_at: datetime,
 ) -> list[tuple[Any, ...]]:
     """One tuple per employee, in `COLUMNS` order."""
-    memo: dict[tuple[tuple[int, ...], Decimal], Priced] = {}
-    rows = []
-    for employee_id, week in weeks.items():
-        key = (tuple(week.days), week.rate)
-        priced = memo.get(key)
-        if priced is None:
-            priced = memo[key] = _priced(week.days, week.rate, scope.policy)
-        regular, overtime, double, worked, regular_pay, overtime_pay, double_pay, gross = priced
-        rows.append(
-            (
-                uuid.uuid4(),
-                organization_id,
-                employee_id,
-                scope.week_start,
-                regular,
-                overtime,
-                double,
-                week.break_seconds,
-                worked,
-                week.rate,
-                regular_pay,
-                overtime_pay,
-                double_pay,
-                gross,
-                week.currency,
-                week.entries,
-                week.flagged,
-                week.entries > 0 and week.approved == week.entries,
-                computed_at,
-            )
+    p = priced
+    columns = zip(
+        weeks.employee_ids,
+        p.regular.tolist(),
+        p.overtime.tolist(),
+        p.double_time.tolist(),
+        weeks.breaks.tolist(),
+        weeks.rates,
+        p.regular_pay.tolist(),
+        p.overtime_pay.tolist(),
+        p.double_time_pay.tolist(),
+        weeks.currencies,
+        weeks.entries.tolist(),
+        weeks.flagged.tolist(),
+        weeks.approved.tolist(),
+        strict=True,
+    )
+    return [
+        (
+            uuid.uuid4(),
+            organization_id,
+            employee_id,
+            scope.week_start,
+            regular,
+            overtime,
+            double,
+            brk,
+            regular + overtime + double,
+            rate,
+            _cents(regular_pay),
+            _cents(overtime_pay),
+            _cents(double_pay),
+            _cents(regular_pay + overtime_pay + double_pay),
+            currency,
+            entries,
+            flagged,
+            entries > 0 and approved == entries,
+            computed_at,
         )
-    return rows
+        for (
+            employee_id,
+            regular,
+            overtime,
+            double,
+            brk,
+            rate,
+            regular_pay,
+            overtime_pay,
+            double_pay,
+            currency,
+            entries,
+            flagged,
+            approved,
+        ) in columns
+    ]
 
 
 def compute(organization_id: uuid.UUID, scope: Scope, named: list[uuid.UUID]) -> int:
@@ -322,14 +434,30 @@ def compute(organization_id: uuid.UUID, scope: Scope, named: list[uuid.UUID]) ->
     any more is deleted; an unchanged one is not rewritten); how many there are."""
     computed_at = utcnow()
     bounds = boundaries(scope.week_start, scope.policy)
-    weeks = _aggregate(organization_id, scope, bounds, named)
-    _add_crossing(organization_id, scope, bounds, named, weeks)
-    rows = _rows(organization_id, scope, weeks, computed_at)
+    aggregate = _aggregate(organization_id, scope, bounds, named)
     in_scope = sa.and_(
         TABLE.c.organization_id == organization_id,
         TABLE.c.week_start == scope.week_start,
         _group_filter(TABLE.c.employee_id, organization_id, scope, named),
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        with summary_writes.Staged(aggregate) as staged:
+            weeks = _Weeks(staged.columns(RATE_SCALE), RATE_SCALE)
+            staged.add(_add_crossing(organization_id, scope, bounds, named, weeks), weeks)
+            staged.write(
+                organization_id,
+                scope.week_start,
+                weeks,
+                _price(weeks, scope.policy),
+                computed_at,
+                in_scope,
+            )
+        return len(weeks)
+    fetched = db.session.connection().execute(aggregate).all()
+    width = len(aggregate.selected_columns)
+    weeks = _Weeks(list(zip(*fetched, strict=True)) if fetched else [()] * width)
+    _add_crossing(organization_id, scope, bounds, named, weeks)
+    rows = _rows(organization_id, scope, weeks, _price(weeks, scope.policy), computed_at)
     bulk.replace_scope(TABLE, COLUMNS, rows, UNIQUE, UPDATED, in_scope, compare=UPDATED[:-1])
     return len(rows)
 
