@@ -15,6 +15,11 @@ from app.models import User
 
 DEMO_PASSWORD = "fieldclock-demo"
 DEMO_DOMAIN = "demo.fieldclock.test"
+# RQ's maintenance (10 minutes by default) is what retries a job whose worker was killed (once
+# its 90 s heartbeat has expired) and restarts a scheduler that died with a Redis outage: so
+# an export whose worker was SIGKILLed stayed `running`, and scheduled jobs (the outbox
+# relay) did not run, for up to 10 minutes. Every minute instead.
+WORKER_MAINTENANCE_INTERVAL = 60
 
 
 def _demo_logins() -> list[tuple[str, str]]:
@@ -149,6 +154,8 @@ def register_commands(app: Flask) -> None:
             click.echo(f"Periodic jobs scheduled: {', '.join(registered) or 'already scheduled'}")
         db.session.remove()
         db.engine.dispose()  # connections must not be shared with forked work horses
-        Worker([Queue(n, connection=connection) for n in names], connection=connection).work(
-            with_scheduler=True, burst=burst
-        )
+        Worker(
+            [Queue(n, connection=connection) for n in names],
+            connection=connection,
+            maintenance_interval=WORKER_MAINTENANCE_INTERVAL,
+        ).work(with_scheduler=True, burst=burst)

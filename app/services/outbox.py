@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from app import jobs
 from app.extensions import db
+from app.jobs.periodic import register_periodic_jobs
 from app.models import OutboxMessage, TimeEntry
 from app.models.base import utcnow
 
@@ -51,6 +52,7 @@ FLAG_TTL = 3600  # a flag whose job vanished stops blocking after this long
 RELAY_AFTER = timedelta(seconds=5)  # younger messages are the after-commit kick's business
 MAX_RELAYS = 20  # then the message is given up (and says so in last_error)
 REDIS_RETRY_AFTER = 10.0  # seconds an API process leaves Redis alone after a failure
+PERIODIC_CHECK_EVERY = 60.0  # seconds between a process's checks that the periodic jobs exist
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,33 @@ def kick_after_commit(kicks: Iterable[tuple[str, uuid.UUID, str | None, tuple[An
             breaker.trip()
             return
     breaker.reset()
+    _ensure_periodic(connection)
+
+
+class _PeriodicWatch:
+    """When a process last made sure the periodic jobs are scheduled (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.next_check = 0.0
+
+
+periodic_watch = _PeriodicWatch()
+
+
+def _ensure_periodic(connection: redis.Redis) -> None:
+    """A Redis that restarted without its data lost the periodic jobs' chain, the relay among
+    them, and only a worker start used to re-create it: so whatever was left in the outbox
+    waited for one. A process that reaches Redis re-registers the chain at most once a
+    minute (idempotent: RQ refuses a slot that is scheduled already)."""
+    now = time.monotonic()
+    if now < periodic_watch.next_check:
+        return
+    periodic_watch.next_check = now + PERIODIC_CHECK_EVERY
+    try:
+        if registered := register_periodic_jobs(connection=connection):
+            log.warning("outbox: periodic jobs were missing, scheduled again: %s", registered)
+    except Exception as exc:  # the relay or the next check will do it
+        log.warning("outbox: could not check the periodic jobs: %s", exc)
 
 
 def _after_commit(session: Session) -> None:

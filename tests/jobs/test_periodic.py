@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -61,3 +62,26 @@ def test_a_run_schedules_the_next_slot_before_its_work(app, redis_conn, monkeypa
 def test_every_periodic_target_exists():
     for definition in PERIODIC_JOBS:
         assert callable(periodic._resolve(definition.target)), definition.name
+
+
+def test_a_kick_schedules_again_the_periodic_jobs_a_restarted_redis_lost(
+    app, redis_conn, monkeypatch
+):
+    """bench/faults: Redis restarted without its data, the relay's chain was gone, and only a
+    worker start re-created it, so what was left in the outbox waited for one. Now the next
+    process that reaches Redis schedules the chain again, at most once a minute."""
+    from app.services import outbox
+
+    monkeypatch.setattr(outbox.periodic_watch, "next_check", 0.0)
+    register_periodic_jobs(connection=redis_conn)
+    redis_conn.flushdb()  # the restart: every key gone, the chain with it
+    org = uuid.uuid4()
+
+    outbox.kick_after_commit({("alerts.check", org, None, ())})
+
+    relay = [i for i in scheduled(redis_conn) if i.startswith("periodic-outbox-relay-")]
+    assert len(relay) == 1
+    assert [i for i in scheduled(redis_conn, "alerts") if "open-entry-alerts" in i]
+    redis_conn.flushdb()
+    outbox.kick_after_commit({("alerts.check", org, None, ())})
+    assert scheduled(redis_conn) == []  # checked again only a minute later
