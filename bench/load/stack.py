@@ -404,6 +404,22 @@ class Gunicorn:
         self.proc = None
 
 
+def _descendants(root: int) -> list[int]:
+    """Every process below `root`, from /proc (children before grandchildren)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError, IndexError, ValueError):
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in parents.get(todo.pop(0), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 class RqWorker:
     """`flask --app wsgi worker` (RQ's forking worker with its scheduler), in a process group
     of its own so that a SIGKILL takes the work horse down with it."""
@@ -423,12 +439,20 @@ class RqWorker:
         )  # fmt: skip
 
     def kill(self) -> None:
-        """SIGKILL the worker and its work horse (the whole process group), no warning."""
+        """SIGKILL the worker, its scheduler and its work horse, no warning. The horse runs
+        in a process group of its own (RQ calls setpgrp in it), so it is found by parent
+        pid and killed by its own id first."""
         if self.proc is not None:
+            for pid in _descendants(self.proc.pid):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             with suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
         self.proc = None
+
+    def horses(self) -> list[int]:
+        return _descendants(self.proc.pid) if self.proc is not None else []
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
