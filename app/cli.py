@@ -18,8 +18,11 @@ DEMO_DOMAIN = "demo.fieldclock.test"
 # RQ's maintenance (10 minutes by default) is what retries a job whose worker was killed (once
 # its 90 s heartbeat has expired) and restarts a scheduler that died with a Redis outage: so
 # an export whose worker was SIGKILLed stayed `running`, and scheduled jobs (the outbox
-# relay) did not run, for up to 10 minutes. Every minute instead.
+# relay) did not run, for up to 10 minutes. Every minute instead; and an idle worker blocks on
+# its queues for worker_ttl - 15 s (405 s by default) before it looks again, so that is a
+# minute too.
 WORKER_MAINTENANCE_INTERVAL = 60
+WORKER_TTL = WORKER_MAINTENANCE_INTERVAL + 15
 
 
 def _demo_logins() -> list[tuple[str, str]]:
@@ -158,4 +161,5 @@ def register_commands(app: Flask) -> None:
             [Queue(n, connection=connection) for n in names],
             connection=connection,
             maintenance_interval=WORKER_MAINTENANCE_INTERVAL,
+            worker_ttl=WORKER_TTL,
         ).work(with_scheduler=True, burst=burst)
