@@ -8,10 +8,11 @@ best of `--runs`, each on the same approved entries:
 
 - **floor**: `COPY (SELECT <the entry columns the export reads> FROM time_entries WHERE <the
   period's approved entries>) TO STDOUT (FORMAT csv)`, every byte read by the client;
-- **build**: what the export computes, without its side effects: load (locked) and allocate
-  (`payroll_export_data.gather`) and render (`payroll_exports.render_export`);
+- **build**: what the export computes, rolled back: `payroll_export_data.gather` (which claims
+  the period's approved entries with one UPDATE marking them `exported`: that UPDATE is the
+  lock, so it is part of the build) and render (`payroll_exports.render_export`);
 - **whole job**: `payroll_exports.run`: the build, plus the file written atomically (fsync),
-  6 x employees entries marked `exported`, the export row, its audit row, the commit. The
+  the export row, its audit row, the commit. The
   entries are put back to `approved` between runs (not timed).
 
 Target: the export within 3x of COPY. Needs PostgreSQL on 127.0.0.1:5432 (user postgres).

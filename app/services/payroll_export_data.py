@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Employee, Organization, PayrollExport, Task, TimeEntry, User
 from app.models.base import utcnow
+from app.services import payroll_export_days
 from app.services.overtime_settings import PolicyBook
 from app.services.timezones import local_midnight
 from app.services.work_time import EntryRow, load_entries, to_interval
@@ -55,7 +56,7 @@ PROGRESS_EVERY = 500  # employees between progress reports
 class ExportData:
     totals: list[EmployeeTotals] = field(default_factory=list)
     details: list[EntryDetail] = field(default_factory=list)
-    entry_ids: list[uuid.UUID] = field(default_factory=list)
+    entry_count: int = 0  # entries carried (marked `exported` by `claim`)
     excluded: dict[str, int] = field(default_factory=dict)
 
 
@@ -74,9 +75,23 @@ def _in_period(organization_id: uuid.UUID, start: datetime, end: datetime) -> An
     )
 
 
-def included_ids(organization_id: uuid.UUID, start: datetime, end: datetime) -> sa.Select[Any]:
+def claim(export: PayrollExport, start: datetime, end: datetime) -> int:
+    """Mark the period's approved entries `exported` by this export; how many. One set-based
+    UPDATE with the period's predicate: its row locks are what keeps the entries from changing
+    until the export commits, and a rollback (a failed or killed export) undoes it."""
+    result = db.session.execute(
+        sa.update(TimeEntry)
+        .where(_in_period(export.organization_id, start, end), TimeEntry.status == "approved")
+        .values(status="exported", payroll_export_id=export.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def carried_ids(export: PayrollExport, start: datetime, end: datetime) -> sa.Select[Any]:
+    """The entries `claim` marked (the period's predicate first: the index is on the period)."""
     return sa.select(TimeEntry.id).where(
-        _in_period(organization_id, start, end), TimeEntry.status == "approved"
+        _in_period(export.organization_id, start, end), TimeEntry.payroll_export_id == export.id
     )
 
 
@@ -93,8 +108,7 @@ def excluded_counts(organization_id: uuid.UUID, start: datetime, end: datetime) 
     return counts
 
 
-def _people(entry_ids: sa.Select[Any]) -> dict[uuid.UUID, Any]:
-    employees = sa.select(TimeEntry.employee_id).where(TimeEntry.id.in_(entry_ids))
+def _people(employees: sa.Select[Any]) -> dict[uuid.UUID, Any]:
     stmt = (
         sa.select(
             Employee.id,
@@ -206,62 +220,78 @@ def _detail(
 
 
 def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: None) -> ExportData:
-    """Everything the export's file needs, and the ids of the entries it carries."""
+    """Claim the period's approved entries (`claim`) and compute everything the export's file
+    needs."""
     org = db.session.get(Organization, export.organization_id)
     assert org is not None
     start, end = period_bounds(org, export.period_start, export.period_end)
-    chosen = included_ids(org.id, start, end)
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(chosen.with_for_update()).all()  # held until the export commits
     data = ExportData(excluded=excluded_counts(org.id, start, end))
-    people = _people(chosen)
-    employees = sa.select(TimeEntry.employee_id).where(TimeEntry.id.in_(chosen))
+    data.entry_count = claim(export, start, end)
+    chosen = carried_ids(export, start, end)
+    # straight from the period's predicate: `id IN (chosen)` costs a primary-key probe a row
+    employees = chosen.with_only_columns(TimeEntry.employee_id)
+    people = _people(employees)
     with_details = export.format in DETAIL_FORMATS
-    rows_by_employee = load_entries(
-        org.id,
-        start - MARGIN,
-        end + MARGIN,
-        statuses=CONTEXT_STATUSES,
-        employee_ids=employees,
-        with_flags=with_details,
-    )
-    extras = _extras(chosen) if with_details else {}
     book = PolicyBook(org.id)
+    # Everyone's entries around the period (the day totals of those the export does not
+    # carry are left unused): filtering by the carried employees makes the planner, blind to
+    # the UPDATE that `claim` just made, probe the entries employee by employee.
+    window = sa.and_(
+        TimeEntry.organization_id == org.id,
+        TimeEntry.deleted_at.is_(None),
+        TimeEntry.status.in_(CONTEXT_STATUSES),
+        TimeEntry.paid_started_at < end + MARGIN,
+        TimeEntry.paid_ended_at > start - MARGIN,
+    )
+    fast: dict[uuid.UUID, Buckets | None] = {}
+    if not with_details and db.session.get_bind().dialect.name == "postgresql":
+        groups: dict[Policy, list[uuid.UUID]] = {}
+        for employee_id in people:
+            groups.setdefault(book.for_employee(employee_id), []).append(employee_id)
+        days = (export.period_start - MARGIN, export.period_end + MARGIN)
+        for policy, members in groups.items():
+            chosen_members = None if len(groups) == 1 else members
+            fast.update(
+                payroll_export_days.bucket_totals(
+                    export.id, policy, (start, end), days, window, chosen_members
+                )
+            )
+    slow = [e for e in people if fast.get(e) is None]
+    rows_by_employee: dict[uuid.UUID, list[EntryRow]] = {}
+    included: set[uuid.UUID] = set()
+    if slow:
+        rows_by_employee = load_entries(
+            org.id,
+            start - MARGIN,
+            end + MARGIN,
+            statuses=CONTEXT_STATUSES,
+            employee_ids=slow if len(slow) < len(people) else employees,  # few: a list
+            with_flags=with_details,
+        )
+        few = len(slow) < len(people)
+        included = set(
+            db.session.scalars(chosen.where(TimeEntry.employee_id.in_(slow)) if few else chosen)
+        )
+    extras = _extras(chosen) if with_details else {}
     now = utcnow()
     calendars: dict[Policy, Workdays] = {}
     progress(10)
     for done, (employee_id, person) in enumerate(
         sorted(people.items(), key=lambda p: p[1].employee_number)
     ):
-        rows = rows_by_employee.get(employee_id, [])
-        included = {r.id for r in rows if r.status == "approved" and start <= r.started_at < end}
-        data.entry_ids.extend(sorted(included))
         policy = book.for_employee(employee_id)
-        buckets = None
-        if not with_details:
-            if policy not in calendars:
-                calendars[policy] = Workdays(
-                    policy, export.period_start - MARGIN, export.period_end + MARGIN
-                )
-            buckets = _fast_buckets(rows, included, policy, calendars[policy])
+        buckets = fast.get(employee_id)
         if buckets is None:
-            buckets = Buckets()
-            by_id = {str(r.id): r for r in rows}
-            intervals = [i for r in rows if (i := to_interval(r, now)) is not None]
-            try:
-                result = compute_overtime(intervals, policy)
-            except ValueError as exc:  # overlapping entries: fix them, then export again
-                name = f"{person.first_name} {person.last_name} ({person.employee_number})"
-                raise ExportError(f"{name}: {exc}") from None
-            for item in result.intervals:
-                row = by_id[str(item.entry_id)]
-                if row.id not in included:
-                    continue
-                buckets = buckets + item.buckets
-                if with_details:
-                    data.details += [
-                        _detail(person, extras[row.id], row, s, row.flags) for s in item.segments
-                    ]
+            rows = rows_by_employee.get(employee_id, [])
+            carried = {r.id for r in rows if r.id in included}
+            if not with_details:
+                if policy not in calendars:
+                    calendars[policy] = Workdays(
+                        policy, export.period_start - MARGIN, export.period_end + MARGIN
+                    )
+                buckets = _fast_buckets(rows, carried, policy, calendars[policy])
+        if buckets is None:
+            buckets = _per_interval(data, person, rows, carried, extras, policy, now, with_details)
         data.totals.append(
             EmployeeTotals(
                 employee_number=person.employee_number,
@@ -281,3 +311,34 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
             progress(10 + 70 * done // max(1, len(people)))
     progress(80)
     return data
+
+
+def _per_interval(
+    data: ExportData,
+    person: Any,
+    rows: list[EntryRow],
+    carried: set[uuid.UUID],
+    extras: dict[uuid.UUID, Any],
+    policy: Policy,
+    now: datetime,
+    with_details: bool,
+) -> Buckets:
+    """The carried entries' buckets by `compute_overtime` (and their detail lines)."""
+    buckets = Buckets()
+    by_id = {str(r.id): r for r in rows}
+    intervals = [i for r in rows if (i := to_interval(r, now)) is not None]
+    try:
+        result = compute_overtime(intervals, policy)
+    except ValueError as exc:  # overlapping entries: fix them, then export again
+        name = f"{person.first_name} {person.last_name} ({person.employee_number})"
+        raise ExportError(f"{name}: {exc}") from None
+    for item in result.intervals:
+        row = by_id[str(item.entry_id)]
+        if row.id not in carried:
+            continue
+        buckets = buckets + item.buckets
+        if with_details:
+            data.details += [
+                _detail(person, extras[row.id], row, s, row.flags) for s in item.segments
+            ]
+    return buckets

@@ -7,18 +7,19 @@ The run, made to survive being killed at any instant:
 
 1. `running` is committed on its own (so readers see it) and the attempt counted; temporary
    files an earlier, killed attempt left are removed.
-2. In one transaction: the period's approved entries are locked and loaded, the buckets
-   computed, the file rendered (`payroll_exports.render_export`, deterministic bytes) and
-   written atomically (temporary file, fsync, rename: `app.services.export_files`), the entries
-   marked `exported` with the export's id, the export marked `succeeded` with its sha256,
-   totals and `excluded` counts, and its outbox message processed. Then one commit.
+2. In one transaction: the period's approved entries are marked `exported` with the export's
+   id (`payroll_export_data.claim`: one UPDATE with the period's predicate, whose row locks keep
+   them from changing until the commit), the buckets computed, the file rendered
+   (`payroll_exports.render_export`, deterministic bytes) and written atomically (temporary
+   file, fsync, rename: `app.services.export_files`), the export marked `succeeded` with its
+   sha256, totals and `excluded` counts, and its outbox message processed. Then one commit; a
+   format error rolls it all back (the export `failed`, its entries `approved` again).
 
 A kill before that commit leaves the entries `approved`, the export `running` and at most an
 orphan temporary file; the retried job does it all again. A kill between the rename and the
 commit leaves a complete file nobody can download yet (the export is not `succeeded`); the
-retry writes the same bytes over it. Entries are marked with one set-based UPDATE (the ids as
-one array on PostgreSQL, 5,000-id lists on SQLite), not through the ORM: the export's own
-audit row (`EXPORT`) records which export carried them.
+retry writes the same bytes over it. Entries are marked set-based, not through the ORM: the
+export's own audit row (`EXPORT`) records which export carried them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -47,7 +47,6 @@ from payroll_exports import ExportContext, ExportError, compute_pay, render_expo
 FINISHED = ("succeeded", "failed", "confirmed")
 MAX_PERIOD = timedelta(days=366)
 DOWNLOADABLE = ("succeeded", "confirmed")
-MARK_CHUNK = 5000
 PAYROLL_SETTING_FIELDS = (
     "adp_company_code",
     "adp_batch_id",
@@ -63,10 +62,6 @@ PAYROLL_SETTING_FIELDS = (
 
 class ExportNotReady(Conflict):
     code, default_message = "EXPORT_NOT_READY", "The export has no file (yet)."
-
-
-class ExportChanged(RuntimeError):
-    """Entries changed status while the export ran; the job is retried."""
 
 
 # --- payroll settings (organizations.settings["payroll"]) ----------------------------------
@@ -186,30 +181,6 @@ def confirm(actor: User, export_id: uuid.UUID) -> PayrollExport:
 # --- the job's side ------------------------------------------------------------------------
 
 
-def _mark_exported(export: PayrollExport, entry_ids: list[uuid.UUID]) -> None:
-    values = {"status": "exported", "payroll_export_id": export.id, "updated_at": utcnow()}
-    if db.session.get_bind().dialect.name == "postgresql":
-        # One statement with the ids as one array parameter (= ANY), not 5,000-id IN lists.
-        ids = sa.bindparam("ids", entry_ids, type_=postgresql.ARRAY(sa.Uuid()))
-        chunks: list[Any] = [TimeEntry.id == sa.any_(ids)]
-    else:
-        chunks = [
-            TimeEntry.id.in_(entry_ids[start : start + MARK_CHUNK])
-            for start in range(0, len(entry_ids), MARK_CHUNK)
-        ]
-    marked = 0
-    for chosen in chunks:
-        result = db.session.execute(
-            sa.update(TimeEntry)
-            .where(chosen, TimeEntry.status == "approved")
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        marked += result.rowcount or 0  # type: ignore[attr-defined]
-    if marked != len(entry_ids):
-        raise ExportChanged(f"{len(entry_ids) - marked} entries changed during the export")
-
-
 def _totals(data: ExportData, currency: str) -> dict[str, Any]:
     pay = [compute_pay(row) for row in data.totals]
 
@@ -218,7 +189,7 @@ def _totals(data: ExportData, currency: str) -> dict[str, Any]:
 
     return {
         "employees": len(data.totals),
-        "entries": len(data.entry_ids),
+        "entries": data.entry_count,
         "regular_hours": total("regular_hours"),
         "overtime_hours": total("overtime_hours"),
         "double_time_hours": total("double_time_hours"),
@@ -260,7 +231,6 @@ def run(export_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None)
     relative = export_files.relative_path(export.organization_id, export.id, rendered.filename)
     export_files.write_atomically(relative, rendered.content, export.id)
     progress(90)
-    _mark_exported(export, data.entry_ids)
     export.status, export.progress, export.finished_at = "succeeded", 100, utcnow()
     export.file_name, export.media_type, export.file_path = (
         rendered.filename,
@@ -268,7 +238,7 @@ def run(export_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None)
         relative,
     )
     export.size_bytes, export.sha256 = len(rendered.content), rendered.sha256
-    export.row_count, export.entry_count = len(data.totals), len(data.entry_ids)
+    export.row_count, export.entry_count = len(data.totals), data.entry_count
     export.totals, export.excluded = _totals(data, ctx.currency), data.excluded
     audit.record("EXPORT", export, metadata={"sha256": rendered.sha256, **export.totals})
     outbox.mark_job_done("payroll.export", export.job_id)
