@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import Response, make_response, request
+from flask import Response, g, make_response, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError, ValidationFailed, handle_domain_error, handle_http_exception
@@ -30,6 +30,12 @@ def _replayed(stored: idempotency.StoredResponse) -> Response:
     return response
 
 
+def holds_claim() -> bool:
+    """Whether this request's transaction holds an Idempotency-Key claim, which must survive
+    a failure of the request's own work (so that work needs a savepoint of its own)."""
+    return g.get("idempotency_claim") is not None
+
+
 def idempotent(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -44,6 +50,7 @@ def idempotent(view: F) -> F:
         if stored is not None:
             db.session.commit()
             return _replayed(stored)
+        g.idempotency_claim = key
         try:
             response = make_response(view(*args, **kwargs))
         except (DomainError, HTTPException) as exc:

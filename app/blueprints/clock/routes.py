@@ -17,7 +17,7 @@ from app.blueprints.clock.schemas import (
     SyncSchema,
 )
 from app.blueprints.common import Blueprint, paginate
-from app.blueprints.idempotency import idempotent
+from app.blueprints.idempotency import holds_claim, idempotent
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import current_actor, requires
@@ -63,7 +63,8 @@ def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """Apply, commit (a refused punch is still logged), then answer or raise its error."""
     actor = current_actor()
     employee = clock.employee_of(actor)
-    outcome = clock.punch(employee, to_punch(kind, body, request.get_json(silent=True)), actor)
+    punch = to_punch(kind, body, request.get_json(silent=True))
+    outcome = clock.punch(employee, punch, actor, alone=not holds_claim())
     _commit_keeping_state()
     if outcome.error is not None:
         raise outcome.error
