@@ -1,6 +1,21 @@
 """`@idempotent`: the `Idempotency-Key` header of API.md for one view.
 
 Order on a view: `@requires(...)` (outermost), `@idempotent`, then the flask-smorest decorators.
+
+With a key, the whole request is one transaction: the claim on the key, the view's work and the
+response stored for the key are committed together by the decorator, once, after the response
+is built. So a crash or a lost database at any point leaves either all three or none of them:
+never work whose answer is lost (a retry then waits and gets 409 IDEMPOTENCY_IN_PROGRESS) nor
+an answer for work that was not kept. A view under `@idempotent` therefore commits with
+`commit_work()`, not `db.session.commit()`: without a key that is a commit; with one, the work
+so far is kept (the view runs in a savepoint, which it releases) even if the view then raises,
+as the clock does after logging a refused punch, and the decorator commits it.
+
+- 2xx-4xx (a DomainError or a 4xx HTTPException included): what the view did not keep is rolled
+  back; the response (status and body text exactly as sent; API.md asks for no more, so
+  headers such as ETag are not stored) is written on the claim and committed with the work.
+  A replay answers it again with `Idempotent-Replayed: true`.
+- 5xx or an unexpected exception: everything is rolled back, claim included, so a retry runs.
 """
 
 from __future__ import annotations
@@ -36,6 +51,44 @@ def holds_claim() -> bool:
     return g.get("idempotency_claim") is not None
 
 
+def commit_work() -> None:
+    """Commit the view's work; under an Idempotency-Key, keep it for the decorator's commit
+    (the one that also stores the response) instead."""
+    work = g.get("idempotency_work")
+    if work is None:
+        db.session.commit()
+        return
+    work.commit()  # RELEASE SAVEPOINT: kept whatever the view does next
+    g.idempotency_work = db.session.begin_nested()  # (lazy: no SAVEPOINT until it is used)
+
+
+def _respond(user: Any, key: str, view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run the view holding the claim; store its answer and commit once (or roll back)."""
+    g.idempotency_claim = key
+    g.idempotency_work = db.session.begin_nested()
+    try:
+        response = make_response(view(*args, **kwargs))
+    except (DomainError, HTTPException) as exc:
+        if isinstance(exc, HTTPException) and (exc.code or 500) >= 500:
+            db.session.rollback()
+            raise
+        if g.idempotency_work.is_active:
+            g.idempotency_work.rollback()  # what the view did not keep
+        handled = (
+            handle_domain_error(exc) if isinstance(exc, DomainError) else handle_http_exception(exc)
+        )
+        response = make_response(handled)
+    except Exception:
+        db.session.rollback()
+        raise
+    if response.status_code >= 500:
+        db.session.rollback()
+        return response
+    idempotency.store(user, key, response.status_code, response.get_data(as_text=True))
+    db.session.commit()
+    return response
+
+
 def idempotent(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -50,34 +103,11 @@ def idempotent(view: F) -> F:
         if stored is not None:
             db.session.commit()
             return _replayed(stored)
-        g.idempotency_claim = key
         try:
-            response = make_response(view(*args, **kwargs))
-        except (DomainError, HTTPException) as exc:
-            db.session.rollback()
-            if isinstance(exc, HTTPException) and (exc.code or 500) >= 500:
-                raise
-            handled = (
-                handle_domain_error(exc)
-                if isinstance(exc, DomainError)
-                else handle_http_exception(exc)
-            )
-            response = make_response(handled)
-        except Exception:
-            idempotency.release(user, key)
-            raise
-        if response.status_code >= 500:
-            idempotency.release(user, key)
-            return response
-        idempotency.store(
-            user,
-            key,
-            request.method,
-            request.path,
-            digest,
-            response.status_code,
-            response.get_data(as_text=True),
-        )
-        return response
+            return _respond(user, key, view, *args, **kwargs)
+        finally:
+            # g outlives the request where an app context was already pushed (tests, CLI).
+            g.pop("idempotency_claim", None)
+            g.pop("idempotency_work", None)
 
     return cast(F, wrapper)

@@ -2,6 +2,16 @@
 
 The view decorator that applies this to an endpoint is `app.blueprints.idempotency.idempotent`.
 Keys live in the database (not Redis) so they survive a Redis outage and a restart.
+
+A claim is inserted in the request's transaction and its response is written in that same
+transaction, so other requests only ever see a key together with its response and the work it
+answers for. A key without a response that others can see was left by the code before that
+(which committed the work and the claim first and the response in a second commit, so a crash
+in between kept the work and lost the answer). After `ABANDONED_AFTER` such a claim is taken
+over: the retry runs the request again, and the view's own rules answer for the work already
+done (a second clock-in is 409 ALREADY_CLOCKED_IN, a punch with a `client_id` already seen is
+DUPLICATE_PUNCH, a manual entry over the first is 409 ENTRY_OVERLAP; a payroll export is queued
+a second time); that answer is stored for the key. A younger one is waited for as before.
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +34,10 @@ from app.models.base import utcnow
 KEEP_FOR = timedelta(hours=72)
 WAIT_FOR_FIRST = 15.0  # seconds a duplicate waits for the first request to finish
 POLL_EVERY = 0.05
+# A claim without a response can only be seen if it was left by a request that died between
+# its two commits before the response was written in the request's own transaction; after
+# this long (more than any request lasts) nobody is coming back to it.
+ABANDONED_AFTER = timedelta(minutes=1)
 
 
 class KeyReused(ValidationFailed):
@@ -64,13 +78,21 @@ def _replay(row: IdempotencyKey, digest: str) -> StoredResponse | None:
     return StoredResponse(row.response_status, row.response_body or "")
 
 
+def _outlived(row: IdempotencyKey, now: datetime) -> bool:
+    """Expired, or a claim abandoned without a response (see the module docstring)."""
+    if row.expires_at <= now:
+        return True
+    return row.response_status is None and row.created_at <= now - ABANDONED_AFTER
+
+
 def claim(user: User, key: str, method: str, path: str, digest: str) -> StoredResponse | None:
     """Reserve the key for this request inside the caller's transaction, or return the first
     response given to it. A duplicate arriving while the first is still running waits for it
-    (on PostgreSQL the INSERT itself blocks until the first transaction ends)."""
+    (the INSERT itself blocks until the first transaction ends, which then holds the response
+    if it committed, or nothing if it rolled back, and then this request goes ahead)."""
     now = utcnow()
     row = _find(user, key)
-    if row is not None and row.expires_at <= now:
+    if row is not None and _outlived(row, now):
         db.session.delete(row)
         db.session.flush()
         row = None
@@ -114,38 +136,17 @@ def _wait_for_first(user: User, key: str, digest: str) -> StoredResponse:
     )
 
 
-def store(
-    user: User, key: str, method: str, path: str, digest: str, status: int, body: str
-) -> None:
-    """Record the response (in its own commit, after the request's own)."""
-    row = _find(user, key)
-    if row is None:
-        row = IdempotencyKey(
-            id=uuid.uuid4(),
-            organization_id=user.organization_id,
-            user_id=user.id,
-            key=key,
-            method=method,
-            path=path[:500],
-            request_hash=digest,
-            expires_at=utcnow() + KEEP_FOR,
-        )
-        db.session.add(row)
-    row.response_status, row.response_body = status, body
-    db.session.commit()
-
-
-def release(user: User, key: str) -> None:
-    """Forget a claim whose request failed on our side (5xx), so a retry runs again."""
-    db.session.rollback()
-    db.session.execute(
-        sa.delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user.id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.response_status.is_(None),
-        )
+def store(user: User, key: str, status: int, body: str) -> None:
+    """Write the response on this transaction's claim; the caller commits it with the work.
+    (A failure on our side, 5xx, stores nothing: rolling the transaction back drops the claim
+    with the work, so a retry runs again.)"""
+    result = db.session.execute(
+        sa.update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
+        .values(response_status=status, response_body=body)
     )
-    db.session.commit()
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuntimeError(f"no Idempotency-Key claim {key!r} in this transaction")
 
 
 def purge_expired() -> int:

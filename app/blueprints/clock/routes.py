@@ -17,7 +17,7 @@ from app.blueprints.clock.schemas import (
     SyncSchema,
 )
 from app.blueprints.common import Blueprint, paginate
-from app.blueprints.idempotency import holds_claim, idempotent
+from app.blueprints.idempotency import commit_work, holds_claim, idempotent
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import current_actor, requires
@@ -50,11 +50,12 @@ def to_punch(kind: str, body: dict[str, Any], raw: Any, source: str = "clock") -
 
 def _commit_keeping_state() -> None:
     """Commit without expiring what the punch wrote: the answer is built from those objects,
-    and re-reading each of them after the commit would cost a query apiece on the hot path."""
+    and re-reading each of them after the commit would cost a query apiece on the hot path.
+    (Under an Idempotency-Key the commit comes later, with the stored answer: `commit_work`.)"""
     session = db.session()
     session.expire_on_commit = False
     try:
-        session.commit()
+        commit_work()
     finally:
         session.expire_on_commit = True
 

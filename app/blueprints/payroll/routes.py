@@ -9,7 +9,7 @@ from flask import send_file
 from flask.views import MethodView
 
 from app.blueprints.common import Blueprint, paginate
-from app.blueprints.idempotency import idempotent
+from app.blueprints.idempotency import commit_work, idempotent
 from app.blueprints.payroll.schemas import (
     PayrollExportCreateSchema,
     PayrollExportQueryArgsSchema,
@@ -44,7 +44,7 @@ class PayrollExports(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Export the period's approved entries in a format, in the background. Idempotency-Key."""
         export = exports.request_export(current_actor(), body)
-        db.session.commit()
+        commit_work()
         return export
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask.views import MethodView
 
 from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
-from app.blueprints.idempotency import idempotent
+from app.blueprints.idempotency import commit_work, idempotent
 from app.blueprints.time_entries.schemas import (
     ReasonSchema,
     TimeEntryCreateSchema,
@@ -43,7 +43,7 @@ class TimeEntries(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Enter time by hand (flag MANUAL); 409 ENTRY_OVERLAP on overlaps. Idempotency-Key."""
         entry = lifecycle.create_manual(current_actor(), body)
-        db.session.commit()
+        commit_work()
         return with_etag(TimeEntrySchema(), entry, 201)
 
 
