@@ -174,6 +174,9 @@ class Employee(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base)
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "employee_number"),
         sa.UniqueConstraint("organization_id", "user_id"),
+        # The target of rows that name an employee and their organization together
+        # (`time_summary_weekly`): one foreign-key check covers both, and they cannot disagree.
+        sa.Index("uq_employees_organization_id_id", "organization_id", "id", unique=True),
         check_in("status", EMPLOYEE_STATUSES, "status"),
         sa.CheckConstraint("hourly_rate >= 0", name="hourly_rate_non_negative"),
     )

@@ -35,9 +35,19 @@ class TimeSummaryWeekly(UUIDPk, TenantScoped, Base):
     __table_args__ = (
         sa.UniqueConstraint("employee_id", "week_start"),
         sa.Index("ix_time_summary_weekly_org_week", "organization_id", "week_start"),
+        # One check per inserted row instead of two (employee, organization): a first run
+        # inserts every row of a week, and each check is ~4 µs a row.
+        sa.ForeignKeyConstraint(
+            ["organization_id", "employee_id"],
+            ["employees.organization_id", "employees.id"],
+            name="fk_time_summary_weekly_organization_id_employee_id_employees",
+        ),
     )
 
-    employee_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("employees.id"))
+    # Not TenantScoped's column: no index of its own (ix_..._org_week leads with it) and no
+    # foreign key of its own (the composite one above implies it).
+    organization_id: Mapped[uuid.UUID] = mapped_column()
+    employee_id: Mapped[uuid.UUID] = mapped_column()
     week_start: Mapped[date] = mapped_column()
     regular_seconds: Mapped[int] = mapped_column(default=0)
     overtime_seconds: Mapped[int] = mapped_column(default=0)
