@@ -82,13 +82,19 @@ class Staged:
 
     def __init__(self, aggregate: sa.Select[Any]) -> None:
         self.aggregate = aggregate
-        self.name = f"summary_weeks_{uuid.uuid4().hex[:12]}"
+        # One name, not one per run: the statements that name it are then the same text each
+        # time, so SQLAlchemy compiles them once per process (~10 ms a run otherwise). Temporary
+        # tables are per session; a table left behind by a failed run is dropped first.
+        self.name = "summary_weeks"
         self.table = sa.table(self.name, *(sa.column(name) for name, _type in STAGED))
         self.connection = db.session.connection()
 
     def __enter__(self) -> Staged:
         columns = ", ".join(f"{name} {type_}" for name, type_ in STAGED)
-        self.connection.exec_driver_sql(f"CREATE TEMP TABLE {self.name} ({columns}) ON COMMIT DROP")
+        self.connection.exec_driver_sql(
+            f"DROP TABLE IF EXISTS pg_temp.{self.name};"
+            f" CREATE TEMP TABLE {self.name} ({columns}) ON COMMIT DROP"
+        )
         names = [name for name, _type in STAGED]
         self.connection.execute(sa.insert(self.table).from_select(names, self.aggregate))
         return self
@@ -103,12 +109,15 @@ class Staged:
             self.connection.exec_driver_sql(f"DROP TABLE {self.name}")
 
     def columns(self, rate_scale: int) -> list[Sequence[Any]]:
-        """The staged rows as columns (lists), in `STAGED` order, except that rates come as
-        integers (`rate * 10**rate_scale`: exact, the column's scale) and currencies as None
-        (the INSERT takes them from the table)."""
+        """The staged rows as columns (lists), in `STAGED` order, except that employee ids come
+        as text, rates as integers (`rate * 10**rate_scale`: exact, the column's scale) and
+        currencies as None (the INSERT takes them from the table)."""
+        # Employee ids as text: a str is not tracked by Python's garbage collector, a UUID is,
+        # and 10,000 new tracked objects were enough to set off a full collection of the
+        # process's heap in the middle of a run (~100 ms measured in the benchmark).
         arrays = ", ".join(
-            f"array_agg({name})"
-            for name, _type in STAGED
+            f"array_agg({name}::text)" if type_ == "uuid" else f"array_agg({name})"
+            for name, type_ in STAGED
             if name not in ("hourly_rate", "currency")
         )
         arrays += f", array_agg(CAST(hourly_rate * {10**rate_scale} AS int8))"

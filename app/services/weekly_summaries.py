@@ -106,7 +106,7 @@ class _Weeks:
         """`_aggregate`'s columns (n, employee_id, d0..d6, brk, entries, flagged, ok, rate,
         currency); rates as Decimals, or as integers `rate * 10**rate_scale`."""
         self.numbers: list[int] = list(columns[0])
-        self.employee_ids: list[uuid.UUID] = list(columns[1])
+        self.employee_ids: list[uuid.UUID | str] = list(columns[1])  # text from PostgreSQL
         self.days = _ints(columns[2:9]).T.reshape(-1, 7)
         self.breaks, self.entries, self.flagged, self.approved = map(_ints, columns[9:13])
         if rate_scale is None:
@@ -117,15 +117,16 @@ class _Weeks:
             self.rate_num = _ints(columns[13])
             self.rate_den = np.full(len(self.numbers), 10**rate_scale, dtype=np.int64)
         self.currencies: list[Any] = list(columns[14])
-        self._position: dict[uuid.UUID, int] | None = None
+        self._position: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.employee_ids)
 
     def position(self, employee_id: uuid.UUID) -> int | None:
+        """Where the employee's week is (ids may be UUIDs or, from PostgreSQL, their text)."""
         if self._position is None:
-            self._position = {e: i for i, e in enumerate(self.employee_ids)}
-        return self._position.get(employee_id)
+            self._position = {str(e): i for i, e in enumerate(self.employee_ids)}
+        return self._position.get(str(employee_id))
 
     def append(self, employee_id: uuid.UUID, rate: Decimal, currency: str) -> int:
         """A week made of crossing entries alone (nothing started in it): zero counts."""
@@ -143,7 +144,7 @@ class _Weeks:
         self.rates.append(rate)
         self.currencies.append(currency)
         if self._position is not None:
-            self._position[employee_id] = index
+            self._position[str(employee_id)] = index
         return index
 
 
@@ -283,7 +284,7 @@ def _add_crossing(
     rows: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
     for r in db.session.connection().execute(crossing):
         rows[r[1]].append(EntryRow(*r[:8], (), r[9]))
-    missing = sorted(set(rows) - set(weeks.employee_ids))
+    missing = sorted(e for e in rows if weeks.position(e) is None)
     added = []
     if missing:
         rates = db.session.execute(
