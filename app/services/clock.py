@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +49,7 @@ class DuplicatePunch(Conflict):
 @dataclass
 class PunchOutcome:
     punch: Punch
-    event: ClockEvent
+    decision: str = ""  # as logged in clock_events: accepted, rejected or duplicate
     entry: TimeEntry | None = None
     previous_entry: TimeEntry | None = None
     brk: Break | None = None
@@ -97,7 +97,7 @@ _FIX = (_PREVIOUS.lat, _PREVIOUS.lon, _PREVIOUS.accuracy_m, _PREVIOUS.occurred_a
 _ON_PREVIOUS = _PREVIOUS.id == punches.PREVIOUS_FIX_ID
 
 
-def _clock_in_context(on_shift: sa.ColumnElement[bool]) -> sa.Select[Any]:
+def _clock_in_context(on_shift: sa.ColumnElement[bool]) -> Any:
     return (
         sa.select(TimeEntry, Shift, *_FIX)
         .select_from(Employee)
@@ -137,7 +137,11 @@ def _context(employee: Employee, punch: Punch) -> PunchContext:
     row = db.session.execute(stmt, params).first()
     if row is None:
         return PunchContext(None, None, None, None)
-    previous = Fix(*row[-4:]) if row[-1] is not None else None
+    previous = (
+        Fix(row.lat, row.lon, row.accuracy_m, row.occurred_at)
+        if row.occurred_at is not None
+        else None
+    )
     context = PunchContext(row.TimeEntry, row._mapping.get("Break"), row.Shift, previous)
     if punch.shift_id is not None and punch.kind == "in" and context.shift is None:
         raise punches.not_your_shift()
@@ -274,36 +278,42 @@ def _break(entry: TimeEntry, current: Break | None, punch: Punch, outcome: Punch
     outcome.entry, outcome.brk = entry, current
 
 
-def _event(
+_EVENTS = cast(sa.Table, ClockEvent.__table__)
+
+
+def _log(
     employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome, decision: str
-) -> ClockEvent:
+) -> None:
+    """Append the punch to `clock_events`: one plain INSERT, as the log is never read back
+    by the request (nor updated, nor audited: it is an audit log of its own)."""
     fence = outcome.screening.fence if outcome.screening else None
-    event = ClockEvent(
-        organization_id=employee.organization_id,
-        workspace_id=employee.workspace_id,
-        employee_id=employee.id,
-        user_id=actor.id,
-        type=punch.kind,
-        client_id=punch.client_id,
-        occurred_at=punch.occurred_at,
-        received_at=punch.received_at,
-        lat=punch.lat,
-        lon=punch.lon,
-        accuracy_m=punch.accuracy_m,
-        device_id=punch.device_id,
-        mock_location=punch.mock_location,
-        source=punch.source,
-        payload=punch.raw,
-        decision=decision,
-        reason=outcome.error.code if outcome.error else None,
-        geofence_id=fence.site.id if fence and fence.site else None,
-        geofence_result=fence.result if fence else None,
-        distance_m=fence.distance_m if fence else None,
-        flags=outcome.flags,
-        time_entry_id=outcome.entry.id if outcome.entry else None,
-    )
-    db.session.add(event)
-    return event
+    outcome.decision = decision
+    row = {
+        "id": uuid.uuid4(),
+        "organization_id": employee.organization_id,
+        "workspace_id": employee.workspace_id,
+        "employee_id": employee.id,
+        "user_id": actor.id,
+        "type": punch.kind,
+        "client_id": punch.client_id,
+        "occurred_at": punch.occurred_at,
+        "received_at": punch.received_at,
+        "lat": punch.lat,
+        "lon": punch.lon,
+        "accuracy_m": punch.accuracy_m,
+        "device_id": punch.device_id,
+        "mock_location": punch.mock_location,
+        "source": punch.source,
+        "payload": punch.raw,
+        "decision": decision,
+        "reason": outcome.error.code if outcome.error else None,
+        "geofence_id": fence.site.id if fence and fence.site else None,
+        "geofence_result": fence.result if fence else None,
+        "distance_m": fence.distance_m if fence else None,
+        "flags": outcome.flags,
+        "time_entry_id": outcome.entry.id if outcome.entry else None,
+    }
+    db.session.execute(sa.insert(_EVENTS), [row])
 
 
 def _seen(employee: Employee, client_id: uuid.UUID | None) -> bool:
@@ -336,11 +346,10 @@ def _undone_on_failure(alone: bool) -> Iterator[None]:
 def punch(employee: Employee, punch_: Punch, actor: User, *, alone: bool = False) -> PunchOutcome:
     """Apply one punch. A refused punch comes back with `error` set, its event recorded.
     `alone`: nothing else is, or will be, written in the caller's transaction."""
-    outcome = PunchOutcome(punch=punch_, event=None)  # type: ignore[arg-type]
+    outcome = PunchOutcome(punch=punch_)
     if _seen(employee, punch_.client_id):
         outcome.error = DuplicatePunch()
-        outcome.event = _event(employee, punch_, actor, outcome, "duplicate")
-        db.session.flush()
+        _log(employee, punch_, actor, outcome, "duplicate")
         return outcome
     try:
         with _undone_on_failure(alone):
@@ -348,15 +357,14 @@ def punch(employee: Employee, punch_: Punch, actor: User, *, alone: bool = False
             outcome.flags = list(
                 dict.fromkeys(outcome.screening.flags if outcome.screening else [])
             )
-            outcome.event = _event(employee, punch_, actor, outcome, "accepted")
             db.session.flush()  # a concurrent clock-in loses here, on the one-open-entry index
+            _log(employee, punch_, actor, outcome, "accepted")
     except (IntegrityError, DomainError) as exc:
         error = exc if isinstance(exc, DomainError) else _race_error(exc)
         outcome.entry = outcome.previous_entry = outcome.brk = None
         outcome.error, outcome.flags = error, []
         decision = "duplicate" if isinstance(error, DuplicatePunch) else "rejected"
-        outcome.event = _event(employee, punch_, actor, outcome, decision)
-        db.session.flush()
+        _log(employee, punch_, actor, outcome, decision)
     return outcome
 
 

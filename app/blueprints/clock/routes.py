@@ -163,7 +163,7 @@ def sync(body: dict[str, Any]) -> Any:
         "results": [
             {
                 "client_id": o.punch.client_id,
-                "status": o.event.decision,
+                "status": o.decision,
                 "error": o.error.code if o.error else None,
                 "message": o.error.message if o.error else None,
                 "time_entry_id": o.entry.id if o.entry else None,
