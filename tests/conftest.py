@@ -172,6 +172,43 @@ def live(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def live_people(live: Flask) -> tuple[str, str, str]:
+    """For `live` tests: an organization committed for real, as (owner's token, worker's
+    token, the worker's employee id)."""
+    from app.extensions import db
+    from app.services import auth, employees
+
+    with live.app_context():
+        _org, _ws, owner = auth.register(
+            {"name": "Race Co", "timezone": "UTC"},
+            {
+                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "owner-password",
+                "first_name": "O",
+                "last_name": "W",
+            },
+        )
+        worker = employees.create_employee(
+            owner,
+            {
+                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "worker-password",
+                "first_name": "W",
+                "last_name": "K",
+                "employee_number": "1",
+                "hourly_rate": Decimal("20.00"),
+            },
+        )
+        people = (
+            auth.start_session(owner, None, None).access_token,
+            auth.start_session(worker.user, None, None).access_token,
+            str(worker.id),
+        )
+        db.session.commit()
+        return people
+
+
+@pytest.fixture
 def db(app: Flask) -> Any:
     from app.extensions import db as database
 

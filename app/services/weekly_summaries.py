@@ -60,23 +60,9 @@ from overtime import (
 )
 
 TABLE = cast(sa.Table, TimeSummaryWeekly.__table__)
-UPDATED = (
-    "regular_seconds",
-    "overtime_seconds",
-    "double_time_seconds",
-    "break_seconds",
-    "worked_seconds",
-    "hourly_rate",
-    "regular_pay",
-    "overtime_pay",
-    "double_time_pay",
-    "gross_pay",
-    "currency",
-    "entries",
-    "flagged_entries",
-    "approved",
-    "computed_at",  # last: rewritten with the others, but no reason to rewrite a row
-)
+# The summary's own columns, then when it was computed: rewritten with the others, but never a
+# reason to rewrite a row.
+UPDATED = (*summary_writes.UPDATED, "computed_at")
 UNIQUE = ("employee_id", "week_start")
 RATE_SCALE = cast(sa.Numeric, Employee.__table__.c.hourly_rate.type).scale or 0
 

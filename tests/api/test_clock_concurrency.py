@@ -4,7 +4,6 @@ when 20 requests arrive at once. These tests commit for real, then empty the tab
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from typing import Any
 
@@ -14,38 +13,6 @@ from flask import Flask
 
 PLACE = {"lat": 41.8805, "lon": -87.6295, "accuracy_m": 8.0}
 THREADS = 20
-
-
-def _employee_token(app: Flask) -> str:
-    from decimal import Decimal
-
-    from app.extensions import db
-    from app.services import auth, employees
-
-    with app.app_context():
-        _o, _w, owner = auth.register(
-            {"name": "Race Co", "timezone": "UTC"},
-            {
-                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "owner-password",
-                "first_name": "O",
-                "last_name": "W",
-            },
-        )
-        worker = employees.create_employee(
-            owner,
-            {
-                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "worker-password",
-                "first_name": "W",
-                "last_name": "K",
-                "employee_number": "1",
-                "hourly_rate": Decimal("20.00"),
-            },
-        )
-        token = auth.start_session(worker.user, None, None).access_token
-        db.session.commit()
-        return token
 
 
 def _fire(app: Flask, headers: dict[str, str]) -> list[Any]:
@@ -79,8 +46,8 @@ def _open_entries(app: Flask) -> int:
 
 
 @pytest.mark.postgres_only
-def test_concurrent_clock_ins_give_one_201_and_the_rest_409(live):
-    token = _employee_token(live)
+def test_concurrent_clock_ins_give_one_201_and_the_rest_409(live, live_people):
+    _owner, token, _employee_id = live_people
     responses = _fire(live, {"Authorization": f"Bearer {token}"})
     outcomes = Counter((r.status_code, r.get_json().get("error")) for r in responses)
     assert outcomes == {(201, None): 1, (409, "ALREADY_CLOCKED_IN"): THREADS - 1}
@@ -88,8 +55,8 @@ def test_concurrent_clock_ins_give_one_201_and_the_rest_409(live):
 
 
 @pytest.mark.postgres_only
-def test_twenty_identical_requests_with_one_key_create_one_entry(live):
-    token = _employee_token(live)
+def test_twenty_identical_requests_with_one_key_create_one_entry(live, live_people):
+    _owner, token, _employee_id = live_people
     responses = _fire(live, {"Authorization": f"Bearer {token}", "Idempotency-Key": "same-tap"})
     assert [r.status_code for r in responses] == [201] * THREADS
     assert len({r.get_data() for r in responses}) == 1

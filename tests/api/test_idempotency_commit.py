@@ -10,7 +10,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -166,34 +165,13 @@ def test_a_young_claim_without_answer_is_still_waited_for(
 
 
 @pytest.mark.postgres_only
-def test_on_postgresql_a_lost_database_before_the_commit_leaves_nothing(live, monkeypatch):
+def test_on_postgresql_a_lost_database_before_the_commit_leaves_nothing(
+    live, live_people, monkeypatch
+):
     """With real commits: the old window (work committed, answer not) no longer exists."""
     from app.extensions import db
-    from app.services import auth, employees
 
-    with live.app_context():
-        _o, _w, owner = auth.register(
-            {"name": "Fault Co", "timezone": "UTC"},
-            {
-                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "owner-password",
-                "first_name": "O",
-                "last_name": "W",
-            },
-        )
-        worker = employees.create_employee(
-            owner,
-            {
-                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "worker-password",
-                "first_name": "W",
-                "last_name": "K",
-                "employee_number": "1",
-                "hourly_rate": Decimal("20.00"),
-            },
-        )
-        token = auth.start_session(worker.user, None, None).access_token
-        db.session.commit()
+    _owner, token, _employee_id = live_people
     keyed = {"Authorization": f"Bearer {token}", "Idempotency-Key": "tap-1"}
     client = live.test_client()
     with monkeypatch.context() as patch:

@@ -5,9 +5,7 @@ commit for real, then empty the tables."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,41 +13,6 @@ import sqlalchemy as sa
 from flask import Flask
 
 THREADS = 12
-
-
-def _tokens(app: Flask) -> tuple[str, str, str]:
-    """(owner token, worker token, worker employee id)."""
-    from app.extensions import db
-    from app.services import auth, employees
-
-    with app.app_context():
-        _org, _ws, owner = auth.register(
-            {"name": "Race Co", "timezone": "UTC"},
-            {
-                "email": f"o-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "owner-password",
-                "first_name": "O",
-                "last_name": "W",
-            },
-        )
-        worker = employees.create_employee(
-            owner,
-            {
-                "email": f"w-{uuid.uuid4().hex[:6]}@example.com",
-                "password": "worker-password",
-                "first_name": "W",
-                "last_name": "K",
-                "employee_number": "1",
-                "hourly_rate": Decimal("20.00"),
-            },
-        )
-        tokens = (
-            auth.start_session(owner, None, None).access_token,
-            auth.start_session(worker.user, None, None).access_token,
-            str(worker.id),
-        )
-        db.session.commit()
-        return tokens
 
 
 def _fire(app: Flask, path: str, bodies: list[dict[str, Any]], token: str) -> list[Any]:
@@ -79,10 +42,10 @@ def _count(app: Flask, model: Any) -> int:
 
 
 @pytest.mark.postgres_only
-def test_concurrent_overlapping_manual_entries_give_one_201(live):
+def test_concurrent_overlapping_manual_entries_give_one_201(live, live_people):
     from app.models import TimeEntry
 
-    _owner, worker, _employee_id = _tokens(live)
+    _owner, worker, _employee_id = live_people
     bodies = [
         {
             "started_at": f"2026-11-02T08:{i:02d}:00Z",
@@ -98,10 +61,10 @@ def test_concurrent_overlapping_manual_entries_give_one_201(live):
 
 
 @pytest.mark.postgres_only
-def test_concurrent_overlapping_shifts_give_one_201(live):
+def test_concurrent_overlapping_shifts_give_one_201(live, live_people):
     from app.models import Shift
 
-    owner, _worker, employee_id = _tokens(live)
+    owner, _worker, employee_id = live_people
     bodies = [
         {
             "employee_id": employee_id,
