@@ -1,6 +1,6 @@
 """The clock: punches open and close time entries and breaks; every punch received is logged.
 
-Each punch runs in a savepoint. If a rule refuses it, its partial writes are undone but its
+If a rule refuses a punch, its partial writes are undone (`_undone_on_failure`) but its
 `clock_events` row stays, and the caller commits that before answering with the error; so
 a punch the server received is never lost, accepted or not.
 """
