@@ -30,6 +30,10 @@ def _jwt_secret(env: str) -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config from the environment; `overrides` (tests) win over everything."""
     env = os.environ.get("FIELDCLOCK_ENV", "development")
@@ -67,12 +71,17 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         "JSON_SORT_KEYS": False,
+        # Lets the alert webhook use http:// and internal addresses (a local receiver in
+        # development); off, the worker cannot be pointed at our own network (SSRF).
+        "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE"),
     }
     if overrides:
         config.update(overrides)
     if "JWT_SECRET_KEY" not in config:
         config["JWT_SECRET_KEY"] = _jwt_secret(env)
     config["SECRET_KEY"] = config["JWT_SECRET_KEY"]
+    if env == "production" and config["WEBHOOK_ALLOW_PRIVATE"]:
+        raise ConfigError("WEBHOOK_ALLOW_PRIVATE is for development, not FIELDCLOCK_ENV=production")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     return config

@@ -300,3 +300,34 @@ def test_alert_webhook_configuration_never_shows_the_secret(client, headers, org
     )
     assert client.delete(url, headers=headers(owner)).status_code == 204
     assert client.get(url, headers=headers(owner)).get_json()["url"] is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example.com/a",
+        "https://user:password@hooks.example.com/a",
+        "https://127.0.0.1/a",
+        "https://10.0.0.8/a",
+        "https://172.20.1.1/a",
+        "https://192.168.0.1/a",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://0.0.0.0/a",
+        "https://[::1]/a",
+        "https://[fc00::1]/a",
+        "https://[fe80::1]/a",
+        "https://2130706433/a",
+        "https://localhost/a",
+    ],
+)
+def test_alert_webhook_refuses_internal_or_insecure_urls(client, headers, org, assert_error, url):
+    """Server-side request forgery: the worker must not be pointed at our own network."""
+    owner, _, _ = org
+    body = {"url": url, "secret": "0123456789abcdef"}
+    response = client.put("/api/v1/settings/alert-webhook", json=body, headers=headers(owner))
+    error = assert_error(response, 422, "VALIDATION_ERROR")
+    assert list(error["errors"]) == ["url"]
+    assert (
+        client.get("/api/v1/settings/alert-webhook", headers=headers(owner)).get_json()["url"]
+        is None
+    )

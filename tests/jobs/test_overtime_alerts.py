@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -201,8 +202,10 @@ def receiver():
 
 
 def test_webhook_delivery_is_signed_and_retried_with_backoff(
-    db, org, make_entry, receiver, redis_conn, run_jobs
+    app, db, org, make_entry, receiver, redis_conn, run_jobs, monkeypatch
 ):
+    # The receiver is plain http on 127.0.0.1: only the development flag allows that.
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)
     owner, employee = org
     secret = "s3cret-s3cret-s3cret"
     alert_webhooks.put_config(owner, {"url": receiver, "secret": secret, "active": True})
@@ -234,3 +237,40 @@ def test_webhook_delivery_is_signed_and_retried_with_backoff(
     ]
     assert db.session.scalar(sa.select(OvertimeAlert.notified_at)) is not None
     assert overtime_jobs.deliver_webhooks(str(owner.organization_id)) == {"delivered": 0}
+
+
+def test_a_webhook_host_resolving_to_an_internal_address_fails_like_an_unreachable_one(
+    app, db, org, make_entry, receiver, redis_conn, run_jobs, monkeypatch
+):
+    """The URL passed the checks when it was set (a hostname), but the name now resolves to the
+    local receiver's address: nothing is sent, the job fails and waits for its retry like any
+    failed delivery, the alert stays unsent."""
+    from rq.job import Job
+
+    owner, employee = org
+    port = int(receiver.split(":")[2].split("/")[0])
+    real = socket.getaddrinfo
+
+    def rebound(host, *args, **kwargs):
+        if host == "hooks.example.com":
+            return [
+                (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))
+            ]
+        return real(host, *args, **kwargs)
+
+    alert_webhooks.put_config(
+        owner, {"url": f"https://hooks.example.com:{port}/hooks/overtime", "secret": "x" * 16}
+    )
+    overtime_settings.put_settings(owner, {"rule": "california"})
+    db.session.commit()
+    monkeypatch.setattr(socket, "getaddrinfo", rebound)
+    make_entry(employee, local(2026, 11, 16, 8), local(2026, 11, 16, 18))
+    check(owner, employee, local(2026, 11, 16, 8))
+    db.session.commit()
+    run_jobs()
+    retry = ScheduledJobRegistry(queue=Queue("default", connection=redis_conn)).get_job_ids()
+    assert len(retry) == 1
+    error = Job.fetch(retry[0], connection=redis_conn).meta["error"]
+    assert error.startswith("WebhookDestinationRefused: webhook host hooks.example.com resolves")
+    assert Receiver.received == []
+    assert db.session.scalar(sa.select(OvertimeAlert.notified_at)) is None

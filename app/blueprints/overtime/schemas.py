@@ -173,6 +173,11 @@ class AlertWebhookPutSchema(Schema):
         schemes={"http", "https"},
         require_tld=False,
         validate=ma.validate.Length(max=2000),
+        metadata={
+            "description": "https:// only, without user name or password, and not an internal "
+            "address (loopback, private, link-local, metadata...); the worker checks every "
+            "address the host resolves to again before each delivery."
+        },
     )
     secret = ma.fields.String(
         validate=ma.validate.Length(min=16, max=255),
