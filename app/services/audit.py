@@ -155,3 +155,96 @@ def record(
     row["metadata"] = metadata or {}
     row["changes"] = None
     db.session.connection().execute(sa.insert(AUDIT_TABLE), [row])
+
+
+def _sqlite_uuid4() -> sa.ColumnElement[Any]:
+    """A random version-4 UUID as 32 hex digits (how `sa.Uuid` stores one on SQLite)."""
+    h = sa.func.lower(sa.func.hex(sa.func.randomblob(16)))
+    variant = sa.func.substr("89ab", 1 + sa.func.abs(sa.func.random()) % 4, 1)
+    return (
+        sa.func.substr(h, 1, 12)
+        + sa.literal("4")
+        + sa.func.substr(h, 14, 3)
+        + variant
+        + sa.func.substr(h, 18, 15)
+    )
+
+
+def bulk_update(model: type[Base], where: Any, old: dict[str, Any], new: dict[str, Any]) -> int:
+    """`UPDATE model SET new WHERE where`, plus the `UPDATE` audit row of every row it changes,
+    set-based and in the same transaction; how many rows changed.
+
+    A set-based UPDATE bypasses the flush listener, so this writes what the listener would
+    have: one row per entity with `old` / `new` / `changes`. `old` is what `where` guarantees
+    the rows held before (its predicate fixes those columns), so it is the same for every row.
+    `new` may also set columns left out of the audit (`updated_at`). On PostgreSQL one
+    statement does both (`WITH changed AS (UPDATE ... RETURNING) INSERT ... SELECT`), so the
+    audited rows are exactly the updated ones. SQLite has no data-modifying WITH: the audit
+    rows are inserted from the same predicate just before the UPDATE; the INSERT takes the
+    database's single write lock, so no other writer can change which rows match in between.
+    """
+    from app.extensions import db
+
+    table = cast(sa.Table, model.__table__)
+    audited = {k: v for k, v in new.items() if k not in model.__audit_exclude__}
+    old_values = {k: _jsonable(old.get(k)) for k in audited}
+    new_values = {k: _jsonable(v) for k, v in audited.items()}
+    ctx = current_context()
+    a = AUDIT_TABLE.c
+    constants = {
+        "entity_type": model.__tablename__,
+        "action": "UPDATE",
+        "old_values": old_values,
+        "new_values": new_values,
+        "changes": sorted(new_values),
+        "user_id": ctx.user_id,
+        "user_email": ctx.user_email,
+        "session_id": ctx.session_id,
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent,
+        "request_path": ctx.request_path,
+        "http_method": ctx.http_method,
+        "source": ctx.source,
+        "metadata": {},
+        "timestamp": utcnow(),
+    }
+    literals = [
+        sa.literal(v, a[k].type) if v is not None else sa.null() for k, v in constants.items()
+    ]
+    names = ["id", "organization_id", "workspace_id", "entity_id", *constants]
+    keys = [
+        table.c.get(name, sa.null().label(name))
+        for name in ("organization_id", "workspace_id", "id")
+    ]
+    update = sa.update(table).where(where).values(**new)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        changed = update.returning(*keys).cte("changed")
+        rows = sa.select(sa.func.gen_random_uuid(), *(changed.c[k.name] for k in keys), *literals)
+        insert = sa.insert(AUDIT_TABLE).from_select(names, rows).add_cte(changed)
+        # without preserve_rowcount SQLAlchemy reports -1 for this INSERT ... SELECT
+        result = connection.execute(insert.execution_options(preserve_rowcount=True))
+        return int(result.rowcount)
+    rows = sa.select(_sqlite_uuid4(), *keys, *literals).where(where)
+    connection.execute(sa.insert(AUDIT_TABLE).from_select(names, rows))
+    return int(connection.execute(update).rowcount or 0)
+
+
+def bulk_delete(model: type[Base], where: Any) -> int:
+    """`DELETE FROM model WHERE where`, plus the `DELETE` audit row (old values: the whole row)
+    of every row it removes, in the same transaction; how many rows went. For small sets (a
+    person's or a site's assignments): `DELETE ... RETURNING` the rows, then one multi-row
+    INSERT, so the audited rows are exactly the deleted ones on PostgreSQL and SQLite."""
+    from app.extensions import db
+
+    table = cast(sa.Table, model.__table__)
+    connection = db.session.connection()
+    gone = connection.execute(sa.delete(table).where(where).returning(*table.c)).mappings().all()
+    ctx = current_context()
+    rows = []
+    for values in gone:
+        entity = model(**{c.key: values[c.name] for c in table.c})
+        rows.append(_row(entity, "DELETE", _values(entity), None, ctx))
+    if rows:
+        connection.execute(sa.insert(AUDIT_TABLE), rows)
+    return len(gone)

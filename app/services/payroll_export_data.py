@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Employee, Organization, PayrollExport, Task, TimeEntry, User
 from app.models.base import utcnow
-from app.services import payroll_export_days
+from app.services import audit, payroll_export_days
 from app.services.overtime_settings import PolicyBook
 from app.services.timezones import local_midnight
 from app.services.work_time import EntryRow, load_entries, to_interval
@@ -78,14 +78,16 @@ def _in_period(organization_id: uuid.UUID, start: datetime, end: datetime) -> An
 def claim(export: PayrollExport, start: datetime, end: datetime) -> int:
     """Mark the period's approved entries `exported` by this export; how many. One set-based
     UPDATE with the period's predicate: its row locks are what keeps the entries from changing
-    until the export commits, and a rollback (a failed or killed export) undoes it."""
-    result = db.session.execute(
-        sa.update(TimeEntry)
-        .where(_in_period(export.organization_id, start, end), TimeEntry.status == "approved")
-        .values(status="exported", payroll_export_id=export.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    until the export commits, and a rollback (a failed or killed export) undoes it. Each
+    entry's status change gets its audit row in the same statement (`audit.bulk_update`); an
+    approved entry has no payroll_export_id (only this sets it, and an exported or paid entry
+    never becomes approved again)."""
+    return audit.bulk_update(
+        TimeEntry,
+        sa.and_(_in_period(export.organization_id, start, end), TimeEntry.status == "approved"),
+        old={"status": "approved", "payroll_export_id": None},
+        new={"status": "exported", "payroll_export_id": export.id, "updated_at": utcnow()},
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def carried_ids(export: PayrollExport, start: datetime, end: datetime) -> sa.Select[Any]:

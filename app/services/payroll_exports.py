@@ -18,8 +18,10 @@ The run, made to survive being killed at any instant:
 A kill before that commit leaves the entries `approved`, the export `running` and at most an
 orphan temporary file; the retried job does it all again. A kill between the rename and the
 commit leaves a complete file nobody can download yet (the export is not `succeeded`); the
-retry writes the same bytes over it. Entries are marked set-based, not through the ORM: the
-export's own audit row (`EXPORT`) records which export carried them.
+retry writes the same bytes over it. Entries are marked set-based, not through the ORM, so
+the flush listener does not see them: `audit.bulk_update` writes each entry's `UPDATE` audit
+row (status, payroll_export_id) in the same transaction, here and on `confirm`; the export's
+own audit row (`EXPORT`) records the file.
 """
 
 from __future__ import annotations
@@ -167,11 +169,11 @@ def confirm(actor: User, export_id: uuid.UUID) -> PayrollExport:
         return export
     if export.status != "succeeded":
         raise ExportNotReady("Only a succeeded export can be confirmed.")
-    db.session.execute(
-        sa.update(TimeEntry)
-        .where(TimeEntry.payroll_export_id == export.id, TimeEntry.status == "exported")
-        .values(status="paid", updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    audit.bulk_update(
+        TimeEntry,
+        sa.and_(TimeEntry.payroll_export_id == export.id, TimeEntry.status == "exported"),
+        old={"status": "exported"},
+        new={"status": "paid", "updated_at": utcnow()},
     )
     export.status, export.confirmed_at, export.confirmed_by = "confirmed", utcnow(), actor.id
     db.session.flush()

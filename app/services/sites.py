@@ -10,14 +10,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 import geofences
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Employee, EmployeeGeofence, Geofence, User
 from app.models.base import utcnow
-from app.services import geofencing, resources
+from app.services import audit, geofencing, resources
 from app.services.tenancy import scoped
 
 GEOMETRY_FIELDS = ("geometry", "radius_m", "buffer_m", "max_accuracy_m")
@@ -70,7 +68,7 @@ def update(actor: User, site: Geofence, data: dict[str, Any]) -> Geofence:
 
 def delete(actor: User, site: Geofence) -> None:
     resources.soft_delete(site)
-    db.session.execute(sa.delete(EmployeeGeofence).where(EmployeeGeofence.geofence_id == site.id))
+    audit.bulk_delete(EmployeeGeofence, EmployeeGeofence.geofence_id == site.id)
     geofencing.bump_version(actor.organization_id)
 
 
@@ -116,9 +114,7 @@ def set_employee_geofences(actor: User, employee: Employee, ids: list[uuid.UUID]
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ValidationFailed(errors={"geofence_ids": [f"No such geofence: {', '.join(missing)}"]})
-    db.session.execute(
-        sa.delete(EmployeeGeofence).where(EmployeeGeofence.employee_id == employee.id)
-    )
+    audit.bulk_delete(EmployeeGeofence, EmployeeGeofence.employee_id == employee.id)
     for geofence_id in dict.fromkeys(ids):
         db.session.add(
             EmployeeGeofence(

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from app.models import Geofence, Organization
+from app.models import AuditLog, Geofence, Organization
 from app.services import geofencing
 
 SQUARE = {
@@ -232,3 +232,45 @@ def test_only_admins_write_geofences(client, make_org, make_employee, headers, a
     assert_error(_create(client, headers(manager.user)), 403, "FORBIDDEN")
     assert client.get("/api/v1/geofences", headers=headers(manager.user)).status_code == 200
     assert uuid.UUID(_create(client, headers(owner)).get_json()["id"])
+
+
+def test_removed_fence_assignments_are_audited(
+    client, make_org, make_employee, headers, make_geofence, db
+):
+    owner = make_org()
+    near = make_geofence(owner, name="Near")
+    far = make_geofence(owner, name="Far", geometry=CIRCLE, radius_m=100)
+    employee = make_employee(owner, geofence_ids=[near.id, far.id])
+
+    def deleted():
+        return sorted(
+            (r.old_values["geofence_id"], r.request_path)
+            for r in db.session.scalars(
+                sa.select(AuditLog).where(
+                    AuditLog.entity_type == "employee_geofences",
+                    AuditLog.action == "DELETE",
+                    AuditLog.entity_id == employee.id,
+                )
+            )
+        )
+
+    path = f"/api/v1/employees/{employee.id}"
+    response = client.patch(path, json={"geofence_ids": [str(far.id)]}, headers=headers(owner))
+    assert response.status_code == 200
+    # Replacing the set removes both rows (the kept one is inserted again).
+    assert deleted() == sorted([(str(near.id), path), (str(far.id), path)])
+    row = db.session.scalars(
+        sa.select(AuditLog).where(
+            AuditLog.entity_type == "employee_geofences", AuditLog.action == "DELETE"
+        )
+    ).first()
+    assert row.old_values == {
+        "employee_id": str(employee.id),
+        "geofence_id": row.old_values["geofence_id"],
+        "organization_id": str(owner.organization_id),
+    }
+    assert (row.new_values, row.user_id, row.source) == (None, owner.id, "api")
+
+    site = f"/api/v1/geofences/{far.id}"
+    assert client.delete(site, headers=headers(owner)).status_code == 204
+    assert (str(far.id), site) in deleted() and len(deleted()) == 3

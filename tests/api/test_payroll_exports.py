@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from app.models import PayrollExport, TimeEntry
+from app.models import AuditLog, PayrollExport, TimeEntry
 from app.services import payroll_exports as export_service
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, render_export
 
@@ -341,3 +341,81 @@ def test_payroll_settings_round_trip(client, headers, week, assert_error):
         422,
         "VALIDATION_ERROR",
     )
+
+
+def _entry_audit(db, organization_id):
+    """The `time_entries` UPDATE audit rows of one organization's entries, by entity id."""
+    rows = db.session.scalars(
+        sa.select(AuditLog).where(
+            AuditLog.entity_type == "time_entries",
+            AuditLog.action == "UPDATE",
+            AuditLog.entity_id.in_(
+                sa.select(TimeEntry.id).where(TimeEntry.organization_id == organization_id)
+            ),
+        )
+    ).all()
+    return rows
+
+
+def test_export_and_confirm_write_one_audit_row_per_entry(
+    client, headers, week, db, run_jobs, redis_conn
+):
+    owner, payroll = week
+    entries = db.session.execute(
+        sa.select(TimeEntry.id, TimeEntry.status).where(
+            TimeEntry.organization_id == owner.organization_id
+        )
+    ).all()
+    approved = sorted(str(i) for i, status in entries if status == "approved")
+    assert len(approved) == 6
+    before = {r.id for r in _entry_audit(db, owner.organization_id)}
+
+    done = export(client, headers, payroll.user, run_jobs, "csv")
+    assert done["status"] == "succeeded"
+    db.session.expire_all()
+    claimed = [r for r in _entry_audit(db, owner.organization_id) if r.id not in before]
+    assert sorted(str(r.entity_id) for r in claimed) == approved
+    assert len({r.id for r in claimed}) == 6
+    for row in claimed:
+        assert row.old_values == {"status": "approved", "payroll_export_id": None}
+        assert row.new_values == {"status": "exported", "payroll_export_id": done["id"]}
+        assert row.changes == ["payroll_export_id", "status"]
+        assert (row.organization_id, row.workspace_id) == (
+            owner.organization_id,
+            owner.workspace_id,
+        )
+        assert (row.source, row.user_id, row.http_method) == ("worker", None, None)
+        assert row.request_path and "export" in row.request_path
+        assert row.metadata_ == {} and row.reason is None and row.timestamp is not None
+
+    seen = before | {r.id for r in claimed}
+    path = f"/api/v1/payroll-exports/{done['id']}/confirm"
+    assert client.post(path, headers=headers(owner)).status_code == 200
+    db.session.expire_all()
+    paid = [r for r in _entry_audit(db, owner.organization_id) if r.id not in seen]
+    assert sorted(str(r.entity_id) for r in paid) == approved
+    for row in paid:
+        assert row.old_values == {"status": "exported"}
+        assert row.new_values == {"status": "paid"}
+        assert row.changes == ["status"]
+        assert (row.source, row.user_id, row.user_email) == ("api", owner.id, owner.email)
+        assert (row.request_path, row.http_method) == (path, "POST")
+
+    # Confirming again changes no entry, so it writes no entry audit row.
+    seen |= {r.id for r in paid}
+    assert client.post(path, headers=headers(owner)).status_code == 200
+    db.session.expire_all()
+    assert [r for r in _entry_audit(db, owner.organization_id) if r.id not in seen] == []
+
+
+def test_a_failed_export_leaves_no_entry_audit_rows(
+    client, headers, week, db, run_jobs, redis_conn
+):
+    owner, payroll = week
+    before = len(_entry_audit(db, owner.organization_id))
+    export_service.put_payroll_settings(owner, {})  # no ADP company code: the job fails
+    db.session.commit()
+    done = export(client, headers, payroll.user, run_jobs, "adp")
+    assert done["status"] == "failed"
+    db.session.expire_all()
+    assert len(_entry_audit(db, owner.organization_id)) == before
