@@ -238,8 +238,17 @@ def bulk_delete(model: type[Base], where: Any) -> int:
     from app.extensions import db
 
     table = cast(sa.Table, model.__table__)
+    # An ORM-enabled DELETE, so that instances of the deleted rows already in the session
+    # leave it too (a stale one would clash with a new row of the same key).
+    gone = (
+        db.session.execute(
+            sa.delete(model).where(where).returning(*table.c),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        .mappings()
+        .all()
+    )
     connection = db.session.connection()
-    gone = connection.execute(sa.delete(table).where(where).returning(*table.c)).mappings().all()
     ctx = current_context()
     rows = []
     for values in gone:
