@@ -84,6 +84,22 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
+def _who(ctx: AuditContext) -> dict[str, Any]:
+    """An audit row's actor and request columns, and its time."""
+    return {
+        "user_id": ctx.user_id,
+        "user_email": ctx.user_email,
+        "session_id": ctx.session_id,
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent,
+        "request_path": ctx.request_path,
+        "http_method": ctx.http_method,
+        "source": ctx.source,
+        "metadata": {},
+        "timestamp": utcnow(),
+    }
+
+
 def _row(
     obj: Base,
     action: str,
@@ -104,16 +120,7 @@ def _row(
         "old_values": old,
         "new_values": new,
         "changes": sorted((new or old or {}).keys()),
-        "user_id": ctx.user_id,
-        "user_email": ctx.user_email,
-        "session_id": ctx.session_id,
-        "ip_address": ctx.ip_address,
-        "user_agent": ctx.user_agent,
-        "request_path": ctx.request_path,
-        "http_method": ctx.http_method,
-        "source": ctx.source,
-        "metadata": {},
-        "timestamp": utcnow(),
+        **_who(ctx),
     }
 
 
@@ -197,16 +204,7 @@ def bulk_update(model: type[Base], where: Any, old: dict[str, Any], new: dict[st
         "old_values": old_values,
         "new_values": new_values,
         "changes": sorted(new_values),
-        "user_id": ctx.user_id,
-        "user_email": ctx.user_email,
-        "session_id": ctx.session_id,
-        "ip_address": ctx.ip_address,
-        "user_agent": ctx.user_agent,
-        "request_path": ctx.request_path,
-        "http_method": ctx.http_method,
-        "source": ctx.source,
-        "metadata": {},
-        "timestamp": utcnow(),
+        **_who(ctx),
     }
     literals = [
         sa.literal(v, a[k].type) if v is not None else sa.null() for k, v in constants.items()

@@ -324,27 +324,7 @@ def _price(weeks: _Weeks, policy: Policy) -> _Priced:
     )
 
 
-COLUMNS = (
-    "id",
-    "organization_id",
-    "employee_id",
-    "week_start",
-    "regular_seconds",
-    "overtime_seconds",
-    "double_time_seconds",
-    "break_seconds",
-    "worked_seconds",
-    "hourly_rate",
-    "regular_pay",
-    "overtime_pay",
-    "double_time_pay",
-    "gross_pay",
-    "currency",
-    "entries",
-    "flagged_entries",
-    "approved",
-    "computed_at",
-)
+COLUMNS = ("id", "organization_id", "employee_id", "week_start", *UPDATED)
 
 
 def _cents(value: Any) -> Decimal:
