@@ -41,7 +41,7 @@ GROUP BY employee_id
 
 def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
     from app.extensions import db
-    from app.services import weekly_summaries
+    from app.services import summary_reads, weekly_summaries
     from app.services.overtime_settings import PolicyBook
 
     with bench_database(keep) as url:
@@ -51,7 +51,7 @@ def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
             owner, entries = populate(employees)
             setup = time.perf_counter() - started
             org = owner.organization_id
-            bounds = weekly_summaries.boundaries(WEEK, PolicyBook(org).default)
+            bounds = summary_reads.boundaries(WEEK, PolicyBook(org).default)
             params = {"org": org, "start": bounds[0], "end": bounds[7]}
 
             def floor() -> int:

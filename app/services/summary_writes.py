@@ -31,7 +31,8 @@ from app.extensions import db
 from app.models import TimeSummaryWeekly
 
 if TYPE_CHECKING:
-    from app.services.weekly_summaries import _Priced, _Weeks
+    from app.services.summary_reads import Weeks
+    from app.services.weekly_summaries import _Priced
 
 TABLE = cast(sa.Table, TimeSummaryWeekly.__table__)
 STAGED = (  # the aggregate's columns, in order, and their types in the temporary table
@@ -45,7 +46,7 @@ STAGED = (  # the aggregate's columns, in order, and their types in the temporar
     ("hourly_rate", "numeric"),
     ("currency", "text"),
 )
-COMPUTED = (  # sent back as arrays, in `_Weeks` order sorted by n
+COMPUTED = (  # sent back as arrays, in `Weeks` order sorted by n
     "regular",
     "overtime",
     "double_time",
@@ -129,7 +130,7 @@ class Staged:
         columns = [column or [] for column in row]
         return [*columns, [None] * len(columns[0])]
 
-    def add(self, positions: list[int], weeks: _Weeks) -> None:
+    def add(self, positions: list[int], weeks: Weeks) -> None:
         """Stage the weeks `weeks` gained at these positions (crossing entries alone)."""
         if not positions:
             return
@@ -155,7 +156,7 @@ class Staged:
         self,
         organization_id: uuid.UUID,
         week_start: date,
-        weeks: _Weeks,
+        weeks: Weeks,
         priced: _Priced,
         computed_at: datetime,
         in_scope: Any,

@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 
@@ -53,6 +53,34 @@ def whole_second(at: datetime) -> datetime:
     return at.replace(microsecond=0)
 
 
+def entry_rows_select(*, with_flags: bool = True) -> sa.Select[Any]:
+    """The columns of `EntryRow`, by employee in time order; callers add the conditions
+    (`with_flags=False` spares decoding a JSON array per row when nobody reads the flags)."""
+    t = TimeEntry
+    stmt = sa.select(
+        t.id,
+        t.employee_id,
+        t.status,
+        t.paid_started_at,
+        t.paid_ended_at,
+        t.duration_seconds,
+        t.break_seconds,
+        t.worked_seconds,
+        t.flags if with_flags else sa.null(),
+        t.shift_id,
+    )
+    return cast(sa.Select[Any], stmt.order_by(t.employee_id, t.paid_started_at, t.id))
+
+
+def entry_rows(stmt: sa.Select[Any]) -> dict[uuid.UUID, list[EntryRow]]:
+    """Run an `entry_rows_select` statement: its rows by employee."""
+    rows: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
+    # Core, not the ORM session's execute: plain rows, without the ORM's per-row loading.
+    for r in db.session.connection().execute(stmt).all():
+        rows[r[1]].append(EntryRow._make((*r[:8], tuple(r[8] or ()), r[9])))
+    return rows
+
+
 def load_entries(
     organization_id: uuid.UUID,
     start: datetime,
@@ -63,42 +91,21 @@ def load_entries(
     entry_ids: sa.Select[Any] | None = None,
     with_flags: bool = True,
 ) -> dict[uuid.UUID, list[EntryRow]]:
-    """Entries overlapping [start, end) with those statuses, by employee, in time order
-    (`with_flags=False` spares decoding a JSON array per row when nobody reads the flags)."""
+    """Entries overlapping [start, end) with those statuses, by employee, in time order."""
     t = TimeEntry
-    flags = t.flags if with_flags else sa.null()
-    stmt = (
-        sa.select(
-            t.id,
-            t.employee_id,
-            t.status,
-            t.paid_started_at,
-            t.paid_ended_at,
-            t.duration_seconds,
-            t.break_seconds,
-            t.worked_seconds,
-            flags,
-            t.shift_id,
-        )
-        .where(
-            t.organization_id == organization_id,
-            t.deleted_at.is_(None),
-            t.status.in_(list(statuses)),
-            t.paid_started_at < end,
-            sa.or_(t.paid_ended_at.is_(None), t.paid_ended_at > start),
-        )
-        .order_by(t.employee_id, t.paid_started_at, t.id)
+    stmt = entry_rows_select(with_flags=with_flags).where(
+        t.organization_id == organization_id,
+        t.deleted_at.is_(None),
+        t.status.in_(list(statuses)),
+        t.paid_started_at < end,
+        sa.or_(t.paid_ended_at.is_(None), t.paid_ended_at > start),
     )
     if employee_ids is not None:
         who = employee_ids if isinstance(employee_ids, sa.Select) else list(employee_ids)
         stmt = stmt.where(t.employee_id.in_(who))
     if entry_ids is not None:
         stmt = stmt.where(t.id.in_(entry_ids))
-    rows: dict[uuid.UUID, list[EntryRow]] = defaultdict(list)
-    # Core, not the ORM session's execute: plain rows, without the ORM's per-row loading.
-    for r in db.session.connection().execute(stmt).all():
-        rows[r[1]].append(EntryRow(*r[:8], tuple(r[8] or ()), r[9]))
-    return dict(rows)
+    return dict(entry_rows(stmt))
 
 
 def open_break_seconds(entry_ids: Iterable[uuid.UUID], now: datetime) -> dict[uuid.UUID, int]:
