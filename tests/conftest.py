@@ -156,19 +156,33 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def live(_app: Flask) -> Iterator[Flask]:
-    """For real-concurrency tests (PostgreSQL only): the app with real commits, no rolled-back
-    outer transaction; the tables are emptied afterwards."""
+def real_commits(_app: Flask) -> Iterator[Flask]:
+    """The app with real commits, no rolled-back outer transaction; every table is emptied
+    afterwards, so that nothing reaches the tests that follow."""
     from app.extensions import db
 
-    with _app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent writers")
     yield _app
     with _app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(sa.text(f"TRUNCATE {tables} CASCADE"))
+        db.session.remove()
+        tables = db.metadata.sorted_tables
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+        else:
+            for table in reversed(tables):
+                db.session.execute(table.delete())
         db.session.commit()
+
+
+@pytest.fixture
+def live(real_commits: Flask) -> Iterator[Flask]:
+    """For real-concurrency tests (PostgreSQL only): `real_commits`."""
+    from app.extensions import db
+
+    with real_commits.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL's concurrent writers")
+    yield real_commits
 
 
 @pytest.fixture

@@ -45,15 +45,15 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
 
 
 @pytest.fixture
-def committed(_app: Flask, empty_rq: Callable[[Any], None]) -> Iterator[Flask]:
-    """The app with a session that really commits (no rolled-back outer transaction)."""
+def committed(real_commits: Flask, empty_rq: Callable[[Any], None]) -> Iterator[Flask]:
+    """The app with a session that really commits (`real_commits`), RQ emptied first."""
     from app.extensions import get_redis
     from app.services import outbox
 
-    with _app.app_context():
+    with real_commits.app_context():
         empty_rq(get_redis())
         outbox.breaker.reset()
-        yield _app
+        yield real_commits
         db.session.remove()
 
 
