@@ -1,7 +1,8 @@
 """A payroll export of 10,000 employees against PostgreSQL's COPY ... TO STDOUT of the same
 rows (issue 5, item 7).
 
-    python bench/payroll_export.py [--employees 10000] [--format csv] [--runs 3] [--keep-db]
+    python bench/payroll_export.py [--employees 10000] [--history-weeks 0] [--format csv]
+                                   [--runs 3] [--keep-db]
 
 A fresh database (see `workers_data.py`): one week of approved entries, 6 per employee. Then,
 best of `--runs`, each on the same approved entries:
@@ -46,7 +47,9 @@ COPY (
 """
 
 
-def measure(employees: int, fmt: str, runs: int, keep: bool) -> dict[str, float]:
+def measure(
+    employees: int, history_weeks: int, fmt: str, runs: int, keep: bool
+) -> dict[str, float]:
     from app.extensions import db
     from app.models import Organization, PayrollExport, TimeEntry
     from app.services import payroll_exports
@@ -56,7 +59,7 @@ def measure(employees: int, fmt: str, runs: int, keep: bool) -> dict[str, float]
     with bench_database(keep) as url:
         app = make_app(url, tempfile.mkdtemp(prefix="fieldclock-bench-exports-"))
         with app.app_context():
-            owner, entries = populate(employees)
+            owner, entries = populate(employees, history_weeks)
             payroll_exports.put_payroll_settings(
                 owner, {"adp_company_code": "BEN", "quickbooks_company_name": "Bench Builders"}
             )
@@ -134,10 +137,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--format", default="csv")
+    parser.add_argument("--history-weeks", type=int, default=0, help="earlier weeks, paid")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    r = measure(args.employees, args.format, args.runs, args.keep_db)
+    r = measure(args.employees, args.history_weeks, args.format, args.runs, args.keep_db)
     print("| employees | entries | COPY (floor) | export build | ratio | whole job | ratio |")
     print("|---|---|---|---|---|---|---|")
     print(

@@ -1,11 +1,13 @@
 """Weekly summaries against a single SQL GROUP BY over the same rows (issue 5, item 7).
 
-    python bench/weekly_summaries.py [--employees 10000 166667] [--runs 3] [--keep-db]
+    python bench/weekly_summaries.py [--employees 10000 166667] [--history-weeks 0] [--runs 3]
+                                     [--keep-db]
 
 For each size: a fresh database (see `workers_data.py`), then, best of `--runs`:
 
 - **floor**: one `SELECT employee_id, sum(worked_seconds), sum(break_seconds), count(*) ...
-  GROUP BY employee_id` over the week's entries, every row fetched;
+  GROUP BY employee_id` over the week's entries, every row fetched (with the same condition on
+  `paid_ended_at` as ours, so that both find the week by the same index);
 - **ours, first run**: `weekly_summaries.recompute_week` + COMMIT on an empty
   `time_summary_weekly` (every row inserted) — measured once, it can only happen once;
 - **ours, rerun**: the same again (every row updated in place), best of `--runs`.
@@ -35,11 +37,12 @@ FROM time_entries
 WHERE organization_id = :org AND deleted_at IS NULL
   AND status IN ('submitted', 'approved', 'exported', 'paid')
   AND paid_started_at >= :start AND paid_started_at < :end
+  AND (paid_ended_at >= :start OR paid_ended_at IS NULL)
 GROUP BY employee_id
 """
 
 
-def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
+def measure(employees: int, history_weeks: int, runs: int, keep: bool) -> dict[str, float]:
     from app.extensions import db
     from app.services import summary_reads, weekly_summaries
     from app.services.overtime_settings import PolicyBook
@@ -48,7 +51,7 @@ def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
         app = make_app(url, tempfile.mkdtemp(prefix="fieldclock-bench-"))
         with app.app_context():
             started = time.perf_counter()
-            owner, entries = populate(employees)
+            owner, entries = populate(employees, history_weeks)
             setup = time.perf_counter() - started
             org = owner.organization_id
             bounds = summary_reads.boundaries(WEEK, PolicyBook(org).default)
@@ -88,6 +91,7 @@ def measure(employees: int, runs: int, keep: bool) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, nargs="+", default=[10_000, 166_667])
+    parser.add_argument("--history-weeks", type=int, default=0, help="earlier weeks, paid")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
@@ -96,7 +100,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|")
     for size in args.employees:
-        r = measure(size, args.runs, args.keep_db)
+        r = measure(size, args.history_weeks, args.runs, args.keep_db)
         print(
             f"| {r['employees']:,} | {r['entries']:,} | {r['floor'] * 1000:,.0f} ms "
             f"| {r['first'] * 1000:,.0f} ms | {r['first'] / r['floor']:.1f}x "

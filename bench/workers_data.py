@@ -13,6 +13,9 @@ weeks gains nothing here), 30 minutes of unpaid break; every 50th
 employee works Wednesday's shift at night (22:00 to 06:00, across midnight); every 9th entry is
 flagged. Six entries per employee: 10,000 employees give 60,000 entries; 166,667 give
 1,000,002.
+
+`history_weeks` adds that many earlier weeks of the same pattern, already `paid` (a live
+database holds months of history that the period's queries must skip, not scan).
 """
 
 from __future__ import annotations
@@ -67,8 +70,9 @@ def make_app(database_url: str, export_dir: str) -> Flask:
     return app
 
 
-def populate(employees: int) -> tuple[Any, int]:
-    """The organization's owner and how many entries were written (inside an app context)."""
+def populate(employees: int, history_weeks: int = 0) -> tuple[Any, int]:
+    """The organization's owner and how many entries of the benchmark's week were written
+    (inside an app context)."""
     from app.extensions import db
     from app.services import auth, overtime_settings
 
@@ -83,7 +87,12 @@ def populate(employees: int) -> tuple[Any, int]:
     )
     overtime_settings.put_settings(owner, {"rule": "california"})
     db.session.commit()
-    params = {"org": owner.organization_id, "ws": owner.workspace_id, "n": employees}
+    params = {
+        "org": owner.organization_id,
+        "ws": owner.workspace_id,
+        "n": employees,
+        "history": history_weeks,
+    }
     statements = [
         """INSERT INTO users (id, organization_id, workspace_id, email, password_hash,
                first_name, last_name, role, status, failed_login_count)
@@ -103,14 +112,16 @@ def populate(employees: int) -> tuple[Any, int]:
                is_billable)
            SELECT gen_random_uuid(), :org, :ws, e.id, s.day, s.start, s.start + s.length,
                   s.start, s.start + s.length, extract(epoch FROM s.length)::int, 1800, 0,
-                  extract(epoch FROM s.length)::int - 1800, 'approved', 'manual',
+                  extract(epoch FROM s.length)::int - 1800,
+                  CASE WHEN w = 0 THEN 'approved' ELSE 'paid' END, 'manual',
                   CASE WHEN (k + d) % 9 = 0 THEN '["LATE"]'::jsonb ELSE '[]'::jsonb END, true
-           FROM (SELECT id, employee_number::int AS k FROM employees
+           FROM generate_series(:history, 0, -1) AS w
+           CROSS JOIN (SELECT id, employee_number::int AS k FROM employees
                  WHERE organization_id = :org) AS e
            CROSS JOIN generate_series(0, 5) AS d
            CROSS JOIN LATERAL (
-               SELECT (DATE '2026-11-16' + d) AS day,
-                      ((DATE '2026-11-16' + d) + CASE WHEN k % 50 = 0 AND d = 2
+               SELECT (DATE '2026-11-16' - 7 * w + d) AS day,
+                      ((DATE '2026-11-16' - 7 * w + d) + CASE WHEN k % 50 = 0 AND d = 2
                           THEN interval '22 hours'
                           ELSE interval '6 hours' + ((7 * k + 13 * d) % 120) * interval '1 minute'
                        END) AT TIME ZONE 'America/Chicago' AS start,
@@ -124,7 +135,11 @@ def populate(employees: int) -> tuple[Any, int]:
     db.session.commit()
     db.session.execute(sa.text("ANALYZE"))
     count = db.session.scalar(
-        sa.text("SELECT count(*) FROM time_entries WHERE organization_id = :org"), params
+        sa.text(
+            "SELECT count(*) FROM time_entries WHERE organization_id = :org"
+            " AND entry_date >= DATE '2026-11-16'"
+        ),
+        params,
     )
     return owner, int(count or 0)
 

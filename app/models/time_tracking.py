@@ -46,7 +46,14 @@ class TimeEntry(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base
         ),
         sa.Index("ix_time_entries_employee_started_at", "employee_id", "started_at"),
         sa.Index("ix_time_entries_org_status", "organization_id", "status"),
+        # A period's entries (summaries, exports, alerts) are found by when they end: every
+        # entry overlapping [start, end) ends after `start`, so months of history are skipped
+        # whatever the entries' length, open entries (NULL) included.
+        sa.Index("ix_time_entries_org_paid_ended_at", "organization_id", "paid_ended_at"),
     )
+
+    # Both composite indexes above lead with it, so it has no index of its own.
+    organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("employees.id"))
     entry_date: Mapped[date] = mapped_column()  # local date of started_at (site/employee tz)

@@ -26,6 +26,7 @@ from app.services.work_time import (
     COUNTED_STATUSES,
     entry_rows,
     entry_rows_select,
+    starting_within,
     to_interval,
 )
 from overtime import (
@@ -190,8 +191,7 @@ def aggregate_week(
             t.organization_id == organization_id,
             t.deleted_at.is_(None),
             t.status.in_(COUNTED_STATUSES),
-            t.paid_started_at >= bounds[0],
-            t.paid_started_at < bounds[7],
+            starting_within(bounds[0], bounds[7]),
             group_filter(t.employee_id, organization_id, scope, named),
         )
         .group_by(t.employee_id)

@@ -49,6 +49,19 @@ class EntryRow(NamedTuple):
         return self.status == "open"
 
 
+def starting_within(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+    """Entries whose paid start is in [start, end). The condition on the end is implied (an
+    entry ends after it starts, or is open) but it is what lets PostgreSQL find a period's
+    entries by `ix_time_entries_org_paid_ended_at` instead of every entry the organization
+    ever had."""
+    t = TimeEntry
+    return sa.and_(
+        t.paid_started_at >= start,
+        t.paid_started_at < end,
+        sa.or_(t.paid_ended_at >= start, t.paid_ended_at.is_(None)),
+    )
+
+
 def whole_second(at: datetime) -> datetime:
     return at.replace(microsecond=0)
 
