@@ -6,13 +6,21 @@
   export's transaction ends, so that nobody reopens one half-way). Everything else of the
   period is counted in `excluded`: `unapproved` (submitted, rejected, draft), `open`, and
   `already_exported` (exported or paid by an earlier export).
-- **Buckets**: overtime is a property of whole workweeks, so each employee's allocation also
-  counts the approved, exported and paid entries around the period in the same workweeks (the
-  time before decides when this period's hours become overtime), but only the included
-  entries' buckets are paid. Allocation is by `overtime.allocate_day_totals` when every entry
-  lies inside one workday and no workday mixes included and other entries (the usual case:
-  fast, no datetimes), else by `overtime.compute_overtime` per interval; the detail formats
-  (`xlsx`, `quickbooks_iif`) always take the per-interval path, which gives each entry-day.
+- **Buckets**: overtime is a property of whole workweeks, and a workweek's entries can reach
+  payroll in several exports (a period ending mid-week, an entry approved late). Each export
+  pays, for every workweek it touches, what the week owes now minus what it owed before: the
+  allocation of the week's *settled* entries (exported or paid by earlier exports) plus the
+  carried ones, minus the allocation of the settled entries alone. Summed over the exports of a
+  week this is exactly the week's allocation, whatever order the entries were approved in
+  (an entry approved after later hours were exported turns those hours into overtime in this
+  export, instead of being paid as regular time twice over). Entries approved but not exported
+  yet are left out: they count when their own export carries them. Allocation is by
+  `overtime.allocate_day_totals` when no entry crosses a workday boundary (the usual case: fast,
+  no datetimes), else by `overtime.compute_overtime` per interval; the detail formats (`xlsx`,
+  `quickbooks_iif`) always take the per-interval path, which gives each entry-day its line.
+  Should the difference lower a bucket (a late entry making a seventh consecutive workday of
+  hours already paid as regular time), the export fails with the employee's name rather than
+  write a negative line.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from app.models.base import utcnow
 from app.services import audit, payroll_export_days
 from app.services.overtime_settings import PolicyBook
 from app.services.timezones import local_midnight
-from app.services.work_time import EntryRow, load_entries, to_interval
+from app.services.work_time import EntryRow, load_entries, starting_within, to_interval
 from overtime import (
     Buckets,
     Policy,
@@ -47,7 +55,8 @@ from overtime import (
 from payroll_exports import EmployeeTotals, EntryDetail, ExportError
 
 DETAIL_FORMATS = frozenset({"xlsx", "quickbooks_iif"})
-CONTEXT_STATUSES = ("approved", "exported", "paid")
+# the entries an allocation counts: settled ones and, once `claim` has run, the carried ones
+CONTEXT_STATUSES = ("exported", "paid")
 MARGIN = timedelta(days=8)  # a workweek around the period, whatever the policy's calendar
 PROGRESS_EVERY = 500  # employees between progress reports
 
@@ -70,8 +79,7 @@ def _in_period(organization_id: uuid.UUID, start: datetime, end: datetime) -> An
     return sa.and_(
         t.organization_id == organization_id,
         t.deleted_at.is_(None),
-        t.paid_started_at >= start,
-        t.paid_started_at < end,
+        starting_within(start, end),
     )
 
 
@@ -165,12 +173,11 @@ class Workdays:
 
 
 def _fast_buckets(
-    rows: list[EntryRow], included: set[uuid.UUID], policy: Policy, workdays: Workdays
-) -> Buckets | None:
-    """Included buckets from day totals, or None when an entry crosses a workday boundary or
-    a workday holds both included and other entries."""
-    weeks: dict[date, list[int]] = {}
-    kind_of_day: dict[tuple[date, int], bool] = {}
+    rows: list[EntryRow], carried: set[uuid.UUID], policy: Policy, workdays: Workdays
+) -> tuple[Buckets, Buckets] | None:
+    """The week allocations with and without the carried entries, from day totals; None when
+    an entry crosses a workday boundary (the per-interval path splits it)."""
+    weeks: dict[date, tuple[list[int], list[int]]] = {}
     for row in rows:
         start = row.started_at.timestamp()
         day = workdays.index(start)
@@ -178,26 +185,44 @@ def _fast_buckets(
             return None
         last_second = math.floor(start) + row.duration_seconds - 1
         if row.duration_seconds and workdays.index(last_second) != day:
-            return None  # crosses into another workday: the per-interval path splits it
-        place = workdays.places[day]
-        is_included = row.id in included
-        if kind_of_day.setdefault(place, is_included) != is_included:
             return None
-        week = weeks.get(place[0])
-        if week is None:
-            week = weeks[place[0]] = [0] * 7
-        week[place[1]] += row.worked_seconds
-    regular = overtime = double = 0
-    for week_start, days in weeks.items():
-        allocation = allocate_day_totals(days, policy)
-        for index, (r, o, d) in enumerate(allocation.days):
-            if kind_of_day.get((week_start, index)):
-                regular, overtime, double = regular + r, overtime + o, double + d
-    return Buckets(regular, overtime, double)
+        week_start, weekday = workdays.places[day]
+        if week_start not in weeks:
+            weeks[week_start] = ([0] * 7, [0] * 7)
+        everything, settled = weeks[week_start]
+        everything[weekday] += row.worked_seconds
+        if row.id not in carried:
+            settled[weekday] += row.worked_seconds
+    with_carried, without = Buckets(), Buckets()
+    for everything, settled in weeks.values():
+        with_carried = with_carried + allocate_day_totals(everything, policy).totals
+        without = without + allocate_day_totals(settled, policy).totals
+    return with_carried, without
+
+
+def owed(person: Any, with_carried: Buckets, without: Buckets) -> Buckets:
+    """What the carried entries add to their workweeks' pay, bucket by bucket."""
+    buckets = Buckets(
+        with_carried.regular_seconds - without.regular_seconds,
+        with_carried.overtime_seconds - without.overtime_seconds,
+        with_carried.double_time_seconds - without.double_time_seconds,
+    )
+    if min(buckets.regular_seconds, buckets.overtime_seconds, buckets.double_time_seconds) < 0:
+        raise ExportError(
+            f"{_name(person)}: the entries this export carries change how hours of the same "
+            "workweek that an earlier export paid must be paid (for example a seventh "
+            "consecutive workday), so that a pay bucket would go below zero; settle that "
+            "week's difference by hand, then export again without those entries."
+        )
+    return buckets
+
+
+def _name(person: Any) -> str:
+    return f"{person.first_name} {person.last_name} ({person.employee_number})"
 
 
 def _detail(
-    person: Any, extra: Any, row: EntryRow, segment: Any, flags: tuple[str, ...]
+    person: Any, extra: Any, row: EntryRow, segment: Any, buckets: list[int]
 ) -> EntryDetail:
     approver = " ".join(p for p in (extra.first_name, extra.last_name) if p) or None
     return EntryDetail(
@@ -211,11 +236,11 @@ def _detail(
         paid_ended_at=segment.ends_at,
         break_seconds=segment.break_seconds,
         worked_seconds=segment.worked_seconds,
-        regular_seconds=segment.regular_seconds,
-        overtime_seconds=segment.overtime_seconds,
-        double_time_seconds=segment.double_time_seconds,
+        regular_seconds=buckets[0],
+        overtime_seconds=buckets[1],
+        double_time_seconds=buckets[2],
         task_title=extra.title,
-        flags=flags,
+        flags=row.flags,
         approver_name=approver,
         note=extra.note,
     )
@@ -245,7 +270,7 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
         TimeEntry.paid_started_at < end + MARGIN,
         TimeEntry.paid_ended_at > start - MARGIN,
     )
-    fast: dict[uuid.UUID, Buckets | None] = {}
+    fast: dict[uuid.UUID, tuple[Buckets, Buckets] | None] = {}
     if not with_details and db.session.get_bind().dialect.name == "postgresql":
         groups: dict[Policy, list[uuid.UUID]] = {}
         for employee_id in people:
@@ -254,9 +279,7 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
         for policy, members in groups.items():
             chosen_members = None if len(groups) == 1 else members
             fast.update(
-                payroll_export_days.bucket_totals(
-                    export.id, policy, (start, end), days, window, chosen_members
-                )
+                payroll_export_days.bucket_totals(export.id, policy, days, window, chosen_members)
             )
     slow = [e for e in people if fast.get(e) is None]
     rows_by_employee: dict[uuid.UUID, list[EntryRow]] = {}
@@ -282,8 +305,8 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
         sorted(people.items(), key=lambda p: p[1].employee_number)
     ):
         policy = book.for_employee(employee_id)
-        buckets = fast.get(employee_id)
-        if buckets is None:
+        allocations = fast.get(employee_id)
+        if allocations is None:
             rows = rows_by_employee.get(employee_id, [])
             carried = {r.id for r in rows if r.id in included}
             if not with_details:
@@ -291,8 +314,10 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
                     calendars[policy] = Workdays(
                         policy, export.period_start - MARGIN, export.period_end + MARGIN
                     )
-                buckets = _fast_buckets(rows, carried, policy, calendars[policy])
-        if buckets is None:
+                allocations = _fast_buckets(rows, carried, policy, calendars[policy])
+        if allocations is not None:
+            buckets = owed(person, *allocations)
+        else:
             buckets = _per_interval(data, person, rows, carried, extras, policy, now, with_details)
         data.totals.append(
             EmployeeTotals(
@@ -315,6 +340,14 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
     return data
 
 
+def _allocated(person: Any, rows: list[EntryRow], now: datetime, policy: Policy) -> Any:
+    intervals = [i for r in rows if (i := to_interval(r, now)) is not None]
+    try:
+        return compute_overtime(intervals, policy)
+    except ValueError as exc:  # overlapping entries: fix them, then export again
+        raise ExportError(f"{_name(person)}: {exc}") from None
+
+
 def _per_interval(
     data: ExportData,
     person: Any,
@@ -325,22 +358,42 @@ def _per_interval(
     now: datetime,
     with_details: bool,
 ) -> Buckets:
-    """The carried entries' buckets by `compute_overtime` (and their detail lines)."""
-    buckets = Buckets()
-    by_id = {str(r.id): r for r in rows}
-    intervals = [i for r in rows if (i := to_interval(r, now)) is not None]
-    try:
-        result = compute_overtime(intervals, policy)
-    except ValueError as exc:  # overlapping entries: fix them, then export again
-        name = f"{person.first_name} {person.last_name} ({person.employee_number})"
-        raise ExportError(f"{name}: {exc}") from None
-    for item in result.intervals:
-        row = by_id[str(item.entry_id)]
-        if row.id not in carried:
-            continue
-        buckets = buckets + item.buckets
-        if with_details:
-            data.details += [
-                _detail(person, extras[row.id], row, s, row.flags) for s in item.segments
-            ]
+    """The carried entries' buckets by `compute_overtime`, and their detail lines: each carried
+    entry-day as the week's allocation pays it, then, should the carried entries have changed
+    how settled hours are paid, seconds moved between their buckets (latest first) so that the
+    lines add up to the buckets."""
+    everything = _allocated(person, rows, now, policy)
+    settled = _allocated(person, [r for r in rows if r.id not in carried], now, policy)
+    buckets = owed(person, everything.totals, settled.totals)
+    if with_details:
+        by_id = {str(r.id): r for r in rows}
+        lines = [
+            (by_id[str(item.entry_id)], segment)
+            for item in everything.intervals
+            if by_id[str(item.entry_id)].id in carried
+            for segment in item.segments
+        ]
+        parts = [[s.regular_seconds, s.overtime_seconds, s.double_time_seconds] for _, s in lines]
+        _shift(parts, buckets)
+        data.details += [
+            _detail(person, extras[row.id], row, segment, part)
+            for (row, segment), part in zip(lines, parts, strict=True)
+        ]
     return buckets
+
+
+def _shift(parts: list[list[int]], want: Buckets) -> None:
+    """Move seconds between the buckets of `parts` ([regular, overtime, double time] each), the
+    last parts first, until the buckets add up to `want`, which has the same total."""
+    goal = [want.regular_seconds, want.overtime_seconds, want.double_time_seconds]
+    have = [sum(part[k] for part in parts) for k in range(3)]
+    for part in reversed(parts):
+        for source in range(3):
+            for target in range(3):
+                moved = min(have[source] - goal[source], goal[target] - have[target], part[source])
+                if source != target and moved > 0:
+                    part[source] -= moved
+                    part[target] += moved
+                    have[source] -= moved
+                    have[target] += moved
+    assert have == goal, (have, goal)
