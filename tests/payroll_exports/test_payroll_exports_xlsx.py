@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import time
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -165,3 +167,113 @@ def test_control_characters_xml_forbids_are_dropped(
     dirty = [dataclasses.replace(details[0], note="a\x01b\x1fc")]
     sheet = _sheet(get_format("xlsx").render(ctx, [], dirty), "Detail")
     assert _row(sheet, 2)["note"].value == "abc"
+
+
+# Exact bytes, as every format has (PAYROLL_FORMATS.md). A small input of its own, so that changes
+# to the shared fixtures in conftest.py do not move the digest.
+#
+# The digest changes only if the renderer or openpyxl's version changes: docProps/app.xml names
+# the openpyxl version and its XML serialisation is what we hash. openpyxl is NOT pinned exactly
+# (pyproject.toml says "openpyxl>=3.1" and there is no lock file), hence the version check below,
+# which fails first with a clear message. The members are DEFLATE-compressed by Python's zlib, so
+# a different zlib implementation (zlib-ng, say) would also move it. When it moves, check
+# test_exact_bytes_readable_contents still passes, then update the digest and the version here.
+PINNED_OPENPYXL_VERSION = "3.1.5"
+EXACT_SHA256 = "27a06a6cf34dd289da13583c3ca1f211951e676b6fe2003628d94138361e6b6d"
+
+
+@pytest.fixture
+def small_workbook_bytes() -> bytes:
+    ctx = ExportContext(
+        organization_name="Acme",
+        period_start=date(2026, 3, 2),
+        period_end=date(2026, 3, 8),
+        currency="USD",
+        timezone="America/Chicago",
+    )
+    totals = [
+        EmployeeTotals(
+            employee_number="0042",
+            first_name="José",
+            last_name="Núñez",
+            hourly_rate=Decimal("25.50"),
+            regular_seconds=8 * 3600,
+            overtime_seconds=1800,
+        )
+    ]
+    details = [
+        EntryDetail(
+            employee_number="0042",
+            first_name="José",
+            last_name="Núñez",
+            work_date=date(2026, 3, 3),
+            started_at=datetime(2026, 3, 3, 14, 0, tzinfo=UTC),
+            ended_at=datetime(2026, 3, 3, 23, 0, tzinfo=UTC),
+            paid_started_at=datetime(2026, 3, 3, 14, 0, tzinfo=UTC),
+            paid_ended_at=datetime(2026, 3, 3, 23, 0, tzinfo=UTC),
+            break_seconds=1800,
+            worked_seconds=8 * 3600 + 1800,
+            regular_seconds=8 * 3600,
+            overtime_seconds=1800,
+            task_title="Roof repair",
+            flags=["OUTSIDE_GEOFENCE"],
+            approver_name="Mia Boss",
+            job_name="Acme Corp:Roof",
+            note="=cmd",
+        )
+    ]
+    return get_format("xlsx").render(ctx, totals, details)
+
+
+def test_exact_bytes(small_workbook_bytes: bytes) -> None:
+    assert openpyxl.__version__ == PINNED_OPENPYXL_VERSION, (
+        f"openpyxl {openpyxl.__version__} is installed, the digest was pinned with "
+        f"{PINNED_OPENPYXL_VERSION}: re-check the contents and re-pin EXACT_SHA256"
+    )
+    assert hashlib.sha256(small_workbook_bytes).hexdigest() == EXACT_SHA256
+
+
+def test_exact_bytes_readable_contents(small_workbook_bytes: bytes) -> None:
+    summary = _sheet(small_workbook_bytes, "Summary")
+    assert list(summary.iter_rows(values_only=True)) == [
+        SUMMARY_HEADER,
+        (
+            "0042",
+            "José Núñez",
+            datetime(2026, 3, 2),
+            datetime(2026, 3, 8),
+            8,
+            0.5,
+            0,
+            25.5,
+            204,
+            19.13,  # 0.5 h x 25.50 x 1.5 = 19.125, half-up
+            0,
+            223.13,
+            "USD",
+        ),
+    ]
+    detail = _sheet(small_workbook_bytes, "Detail")
+    assert list(detail.iter_rows(values_only=True)) == [
+        DETAIL_HEADER,
+        (
+            "0042",
+            "José Núñez",
+            datetime(2026, 3, 3),
+            datetime(2026, 3, 3, 8, 0),  # 14:00Z in Chicago (UTC-6 before DST starts 03-08)
+            datetime(2026, 3, 3, 17, 0),
+            datetime(2026, 3, 3, 8, 0),
+            datetime(2026, 3, 3, 17, 0),
+            "America/Chicago",
+            0.5,
+            8.5,
+            8,
+            0.5,
+            0,
+            "Roof repair",
+            "Acme Corp:Roof",
+            "OUTSIDE_GEOFENCE",
+            "Mia Boss",
+            "'=cmd",
+        ),
+    ]
