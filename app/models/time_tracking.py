@@ -136,9 +136,11 @@ class ClockEvent(UUIDPk, WorkspaceScoped, Base):
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("employees.id"))
     user_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
-    type: Mapped[str] = mapped_column(sa.String(20))
+    # Null only for a punch of a batch that could not be read (then `reason` is VALIDATION_ERROR
+    # and `payload` holds what was sent).
+    type: Mapped[str | None] = mapped_column(sa.String(20))
     client_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
-    occurred_at: Mapped[datetime] = mapped_column()
+    occurred_at: Mapped[datetime | None] = mapped_column()
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     lat: Mapped[float | None] = mapped_column(sa.Float, default=None)
     lon: Mapped[float | None] = mapped_column(sa.Float, default=None)

@@ -21,7 +21,7 @@ from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFai
 from app.extensions import db
 from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
 from app.services import outbox, punches, shifts, time_rules
-from app.services.punches import Fix, Punch, Screening, TimestampOutOfRange, screen
+from app.services.punches import Fix, Punch, Screening, TimestampOutOfRange, Unreadable, screen
 from app.services.tenancy import get_or_404
 from app.services.timezones import employee_zone, local_date
 
@@ -48,7 +48,7 @@ class DuplicatePunch(Conflict):
 
 @dataclass
 class PunchOutcome:
-    punch: Punch
+    punch: Punch | Unreadable
     decision: str = ""  # as logged in clock_events: accepted, rejected or duplicate
     entry: TimeEntry | None = None
     previous_entry: TimeEntry | None = None
@@ -284,36 +284,73 @@ _EVENTS = cast(sa.Table, ClockEvent.__table__)
 def _log(
     employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome, decision: str
 ) -> None:
-    """Append the punch to `clock_events`: one plain INSERT, as the log is never read back
-    by the request (nor updated, nor audited: it is an audit log of its own)."""
+    """Append the punch to `clock_events`."""
     fence = outcome.screening.fence if outcome.screening else None
     outcome.decision = decision
-    row = {
+    _append(
+        employee,
+        actor,
+        {
+            "type": punch.kind,
+            "client_id": punch.client_id,
+            "occurred_at": punch.occurred_at,
+            "received_at": punch.received_at,
+            "lat": punch.lat,
+            "lon": punch.lon,
+            "accuracy_m": punch.accuracy_m,
+            "device_id": punch.device_id,
+            "mock_location": punch.mock_location,
+            "source": punch.source,
+            "payload": punch.raw,
+            "decision": decision,
+            "reason": outcome.error.code if outcome.error else None,
+            "geofence_id": fence.site.id if fence and fence.site else None,
+            "geofence_result": fence.result if fence else None,
+            "distance_m": fence.distance_m if fence else None,
+            "flags": outcome.flags,
+            "time_entry_id": outcome.entry.id if outcome.entry else None,
+        },
+    )
+
+
+def _append(employee: Employee, actor: User, row: dict[str, Any]) -> None:
+    """One plain INSERT into `clock_events`, as the log is never read back by the request (nor
+    updated, nor audited: it is an audit log of its own)."""
+    identity = {
         "id": uuid.uuid4(),
         "organization_id": employee.organization_id,
         "workspace_id": employee.workspace_id,
         "employee_id": employee.id,
         "user_id": actor.id,
-        "type": punch.kind,
-        "client_id": punch.client_id,
-        "occurred_at": punch.occurred_at,
-        "received_at": punch.received_at,
-        "lat": punch.lat,
-        "lon": punch.lon,
-        "accuracy_m": punch.accuracy_m,
-        "device_id": punch.device_id,
-        "mock_location": punch.mock_location,
-        "source": punch.source,
-        "payload": punch.raw,
-        "decision": decision,
-        "reason": outcome.error.code if outcome.error else None,
-        "geofence_id": fence.site.id if fence and fence.site else None,
-        "geofence_result": fence.result if fence else None,
-        "distance_m": fence.distance_m if fence else None,
-        "flags": outcome.flags,
-        "time_entry_id": outcome.entry.id if outcome.entry else None,
     }
-    db.session.execute(sa.insert(_EVENTS), [row])
+    db.session.execute(sa.insert(_EVENTS), [{**identity, **row}])
+
+
+_AS_PARSED = ("type", "client_id", "occurred_at", "lat", "lon", "accuracy_m", "device_id")
+
+
+def refuse_unreadable(employee: Employee, item: Unreadable, actor: User) -> PunchOutcome:
+    """Refuse a punch that could not be read, and log it with the fields that did parse (a
+    missing or unreadable `type` or `occurred_at` is logged as null)."""
+    fields = sorted(item.errors)
+    error = ValidationFailed(f"Unreadable punch: {', '.join(fields)}.", errors=item.errors)
+    outcome = PunchOutcome(punch=item, decision="rejected", error=error)
+    valid = item.valid
+    _append(
+        employee,
+        actor,
+        {
+            **{k: valid.get(k) for k in _AS_PARSED},
+            "mock_location": bool(valid.get("mock_location", False)),
+            "received_at": item.received_at,
+            "source": item.source,
+            "payload": item.raw,
+            "decision": "rejected",
+            "reason": error.code,
+            "flags": [],
+        },
+    )
+    return outcome
 
 
 def _seen(employee: Employee, client_id: uuid.UUID | None) -> bool:
@@ -368,11 +405,16 @@ def punch(employee: Employee, punch_: Punch, actor: User, *, alone: bool = False
     return outcome
 
 
-def sync(employee: Employee, punches: list[Punch], actor: User) -> list[PunchOutcome]:
-    """Apply an offline batch in `occurred_at` order; each punch stands or falls alone.
-    Outcomes come back in the order the phone sent them."""
-    order = sorted(range(len(punches)), key=lambda i: (punches[i].occurred_at, i))
+def sync(employee: Employee, items: list[Punch | Unreadable], actor: User) -> list[PunchOutcome]:
+    """Apply an offline batch in `occurred_at` order; each punch stands or falls alone (an
+    unreadable one too). Outcomes come back in the order the phone sent them."""
     outcomes: dict[int, PunchOutcome] = {}
-    for i in order:
-        outcomes[i] = punch(employee, punches[i], actor)
-    return [outcomes[i] for i in range(len(punches))]
+    readable: dict[int, Punch] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, Unreadable):
+            outcomes[i] = refuse_unreadable(employee, item, actor)
+        else:
+            readable[i] = item
+    for i in sorted(readable, key=lambda i: (readable[i].occurred_at, i)):
+        outcomes[i] = punch(employee, readable[i], actor)
+    return [outcomes[i] for i in range(len(items))]

@@ -64,6 +64,23 @@ class Punch:
 
 
 @dataclass
+class Unreadable:
+    """A punch of an offline batch that could not be read: refused on its own (the batch's
+    other punches still apply) and logged with what did parse."""
+
+    raw: Any  # what the phone sent for it, as sent
+    errors: dict[str, Any]  # field: messages
+    valid: dict[str, Any]  # the fields that did parse
+    received_at: datetime
+    source: str = "sync"
+
+    @property
+    def client_id(self) -> uuid.UUID | None:
+        client_id: uuid.UUID | None = self.valid.get("client_id")
+        return client_id
+
+
+@dataclass
 class Screening:
     """A punch that passed: the fence decision, the shift it belongs to, and its flags."""
 

@@ -121,13 +121,50 @@ def test_sync_batch_limits(client, employee, headers, assert_error):
         422,
         "VALIDATION_ERROR",
     )
-    no_time = {k: v for k, v in punch("in", 1).items() if k != "occurred_at"}
     body = assert_error(
-        client.post("/api/v1/clock/sync", json={"punches": [no_time]}, headers=auth),
+        client.post("/api/v1/clock/sync", json={"punches": "in"}, headers=auth),
         422,
         "VALIDATION_ERROR",
     )
     assert "punches" in body["errors"]
+
+
+def test_an_unreadable_punch_is_refused_alone_and_logged(client, employee, headers, db):
+    """API.md: one bad punch never loses the others; every punch received is logged."""
+    no_time = {k: v for k, v in punch("in", 50).items() if k != "occurred_at"}
+    off_earth = {**punch("break_start", 40), "lat": 91}
+    batch = [punch("in", 60), no_time, off_earth, "not a punch", punch("out", 10)]
+    response = client.post(
+        "/api/v1/clock/sync", json={"punches": batch}, headers=headers(employee.user)
+    )
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [(r["status"], r["error"]) for r in results] == [
+        ("accepted", None),
+        ("rejected", "VALIDATION_ERROR"),
+        ("rejected", "VALIDATION_ERROR"),
+        ("rejected", "VALIDATION_ERROR"),
+        ("accepted", None),
+    ]
+    assert results[1]["client_id"] == no_time["client_id"]
+    assert list(results[1]["errors"]) == ["occurred_at"]
+    assert list(results[2]["errors"]) == ["lat"]
+    assert results[2]["message"] == "Unreadable punch: lat."
+    assert results[3]["client_id"] is None
+    entry = db.session.scalars(sa.select(TimeEntry)).one()
+    assert entry.status == "submitted" and entry.worked_seconds == 50 * 60
+
+    logged = db.session.execute(
+        sa.select(ClockEvent.type, ClockEvent.occurred_at, ClockEvent.lat, ClockEvent.payload)
+        .where(ClockEvent.decision == "rejected", ClockEvent.reason == "VALIDATION_ERROR")
+        .order_by(ClockEvent.type.is_(None), ClockEvent.type)
+    ).all()
+    assert [(t, at, lat) for t, at, lat, _ in logged] == [
+        ("break_start", NOW - timedelta(minutes=40), None),
+        ("in", None, PLACE["lat"]),
+        (None, None, None),
+    ]
+    assert [payload for *_, payload in logged] == [off_earth, no_time, "not a punch"]
 
 
 def test_idempotency_key_replays_the_first_response(client, employee, headers, db):

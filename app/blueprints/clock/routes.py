@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.security import current_actor, requires
 from app.services import clock, clock_events, clock_status
-from app.services.punches import Punch
+from app.services.punches import Punch, Unreadable
 
 blp = Blueprint("clock", __name__, url_prefix="/api/v1", description="Punches from phones.")
 
@@ -154,7 +154,7 @@ def sync(body: dict[str, Any]) -> Any:
     actor = current_actor()
     raw = (request.get_json(silent=True) or {}).get("punches") or []
     punches = [
-        to_punch(p["type"], p, raw[i] if i < len(raw) else {}, "sync")
+        p if isinstance(p, Unreadable) else to_punch(p["type"], p, raw[i], "sync")
         for i, p in enumerate(body["punches"])
     ]
     outcomes = clock.sync(clock.employee_of(actor), punches, actor)
@@ -166,6 +166,7 @@ def sync(body: dict[str, Any]) -> Any:
                 "status": o.decision,
                 "error": o.error.code if o.error else None,
                 "message": o.error.message if o.error else None,
+                "errors": o.error.errors or None if o.error else None,
                 "time_entry_id": o.entry.id if o.entry else None,
                 "flags": o.flags,
             }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from app.blueprints.common import DateOrTimestamp, PageArgsSchema, Schema, Timestamp
 from app.blueprints.time_entries.schemas import TimeEntrySchema
+from app.models.base import utcnow
 from app.models.time_tracking import PUNCH_DECISIONS, PUNCH_TYPES
+from app.services.punches import Unreadable
 
 SYNC_MAX = 500
 
@@ -40,9 +44,25 @@ class SyncPunchSchema(PunchSchema):
     occurred_at = Timestamp(required=True)
 
 
+class EachOnItsOwn(ma.fields.Nested):
+    """A punch of a batch whose errors stay its own: one that cannot be read loads as
+    `Unreadable` instead of failing the batch (API.md: one bad punch never loses the others).
+    Documented as the nested schema it is."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, partial: Any = None, **kwargs: Any
+    ) -> Any:
+        try:
+            return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        except ma.ValidationError as err:
+            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+            valid = err.valid_data if isinstance(err.valid_data, dict) else {}
+            return Unreadable(value, messages, valid, utcnow())
+
+
 class SyncSchema(Schema):
     punches = ma.fields.List(
-        ma.fields.Nested(SyncPunchSchema),
+        EachOnItsOwn(SyncPunchSchema),
         required=True,
         validate=ma.validate.Length(min=1, max=SYNC_MAX),
     )
@@ -86,6 +106,9 @@ class SyncResultSchema(Schema):
     status = ma.fields.String(metadata={"description": "accepted | duplicate | rejected"})
     error = ma.fields.String(allow_none=True)
     message = ma.fields.String(allow_none=True)
+    errors = ma.fields.Dict(
+        allow_none=True, metadata={"description": "VALIDATION_ERROR: the fields and why"}
+    )
     time_entry_id = ma.fields.UUID(allow_none=True)
     flags = ma.fields.List(ma.fields.String())
 
@@ -98,9 +121,9 @@ class ClockEventSchema(Schema):
     id = ma.fields.UUID()
     employee_id = ma.fields.UUID()
     user_id = ma.fields.UUID(allow_none=True)
-    type = ma.fields.String()
+    type = ma.fields.String(allow_none=True)  # null: an unreadable punch of a batch
     client_id = ma.fields.UUID(allow_none=True)
-    occurred_at = Timestamp()
+    occurred_at = Timestamp(allow_none=True)
     received_at = Timestamp()
     lat = ma.fields.Float(allow_none=True)
     lon = ma.fields.Float(allow_none=True)
