@@ -7,6 +7,7 @@ import json
 import math
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -135,8 +136,8 @@ def check_json_types(schema: ma.Schema, data: Any, path: tuple[Any, ...] = ()) -
     for name, field in schema.load_fields.items():
         key = field.data_key or name
         value = data.get(key)
-        if value is None:
-            continue
+        if value is None or isinstance(getattr(field, "inner", None), EachOnItsOwn):
+            continue  # (each item checks itself)
         if isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested):
             field, value = field.inner, value if isinstance(value, list) else []
             nested = {i: check_json_types(field.schema, v) for i, v in enumerate(value)}
@@ -153,6 +154,34 @@ def check_json_types(schema: ma.Schema, data: Any, path: tuple[Any, ...] = ()) -
         if found:
             errors[key] = found
     return errors
+
+
+class EachOnItsOwn(ma.fields.Nested):
+    """An item of a list whose errors stay its own: one that cannot be read loads as
+    `unreadable(raw, errors, valid_fields)` instead of failing the whole body (the parser's
+    strict JSON checks, types and dates, are made here item by item). Documented as the
+    nested schema it is."""
+
+    def __init__(self, nested: Any, *, unreadable: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(nested, **kwargs)
+        self.unreadable = unreadable
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, partial: Any = None, **kwargs: Any
+    ) -> Any:
+        errors: dict[Any, Any] = check_json_types(self.schema, value)
+        readable = {k: v for k, v in value.items() if k not in errors} if errors else value
+        try:
+            loaded = super()._deserialize(readable, attr, data, partial=partial, **kwargs)
+        except ma.ValidationError as err:
+            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+            errors, valid = {**messages, **errors}, err.valid_data
+        else:
+            errors = {**errors, **dates_out_of_range(loaded)}
+            if not errors:
+                return loaded
+            valid = {k: v for k, v in loaded.items() if k not in errors}
+        return self.unreadable(value, errors, valid if isinstance(valid, dict) else {})
 
 
 class StrictParser(FlaskParser):

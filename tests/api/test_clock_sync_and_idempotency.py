@@ -133,7 +133,8 @@ def test_an_unreadable_punch_is_refused_alone_and_logged(client, employee, heade
     """API.md: one bad punch never loses the others; every punch received is logged."""
     no_time = {k: v for k, v in punch("in", 50).items() if k != "occurred_at"}
     off_earth = {**punch("break_start", 40), "lat": 91}
-    batch = [punch("in", 60), no_time, off_earth, "not a punch", punch("out", 10)]
+    text_lat = {**punch("break_end", 30), "lat": "41.88"}  # a JSON string, not a number
+    batch = [punch("in", 60), no_time, off_earth, "not a punch", text_lat, punch("out", 10)]
     response = client.post(
         "/api/v1/clock/sync", json={"punches": batch}, headers=headers(employee.user)
     )
@@ -144,9 +145,11 @@ def test_an_unreadable_punch_is_refused_alone_and_logged(client, employee, heade
         ("rejected", "VALIDATION_ERROR"),
         ("rejected", "VALIDATION_ERROR"),
         ("rejected", "VALIDATION_ERROR"),
+        ("rejected", "VALIDATION_ERROR"),
         ("accepted", None),
     ]
     assert results[1]["client_id"] == no_time["client_id"]
+    assert results[4]["errors"] == {"lat": ["Not a valid number."]}
     assert list(results[1]["errors"]) == ["occurred_at"]
     assert list(results[2]["errors"]) == ["lat"]
     assert results[2]["message"] == "Unreadable punch: lat."
@@ -160,11 +163,12 @@ def test_an_unreadable_punch_is_refused_alone_and_logged(client, employee, heade
         .order_by(ClockEvent.type.is_(None), ClockEvent.type)
     ).all()
     assert [(t, at, lat) for t, at, lat, _ in logged] == [
+        ("break_end", NOW - timedelta(minutes=30), None),
         ("break_start", NOW - timedelta(minutes=40), None),
         ("in", None, PLACE["lat"]),
         (None, None, None),
     ]
-    assert [payload for *_, payload in logged] == [off_earth, no_time, "not a punch"]
+    assert [payload for *_, payload in logged] == [text_lat, off_earth, no_time, "not a punch"]
 
 
 def test_idempotency_key_replays_the_first_response(client, employee, headers, db):

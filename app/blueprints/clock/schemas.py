@@ -6,7 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.blueprints.common import DateOrTimestamp, PageArgsSchema, Schema, Timestamp
+from app.blueprints.common import (
+    DateOrTimestamp,
+    EachOnItsOwn,
+    PageArgsSchema,
+    Schema,
+    Timestamp,
+)
 from app.blueprints.time_entries.schemas import TimeEntrySchema
 from app.models.base import utcnow
 from app.models.time_tracking import PUNCH_DECISIONS, PUNCH_TYPES
@@ -44,25 +50,14 @@ class SyncPunchSchema(PunchSchema):
     occurred_at = Timestamp(required=True)
 
 
-class EachOnItsOwn(ma.fields.Nested):
-    """A punch of a batch whose errors stay its own: one that cannot be read loads as
-    `Unreadable` instead of failing the batch (API.md: one bad punch never loses the others).
-    Documented as the nested schema it is."""
-
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Any, partial: Any = None, **kwargs: Any
-    ) -> Any:
-        try:
-            return super()._deserialize(value, attr, data, partial=partial, **kwargs)
-        except ma.ValidationError as err:
-            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-            valid = err.valid_data if isinstance(err.valid_data, dict) else {}
-            return Unreadable(value, messages, valid, utcnow())
+def _unreadable(raw: Any, errors: dict[str, Any], valid: dict[str, Any]) -> Unreadable:
+    return Unreadable(raw, errors, valid, utcnow())
 
 
 class SyncSchema(Schema):
     punches = ma.fields.List(
-        EachOnItsOwn(SyncPunchSchema),
+        # API.md: one bad punch never loses the others (each is refused on its own)
+        EachOnItsOwn(SyncPunchSchema, unreadable=_unreadable),
         required=True,
         validate=ma.validate.Length(min=1, max=SYNC_MAX),
     )
