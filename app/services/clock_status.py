@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Break, Employee, TimeEntry
+from app.models import Break, Employee, Geofence, TimeEntry
 from app.services import overtime_settings
 from app.services.clock import open_break, open_entry
 from app.services.time_rules import seconds_between
@@ -52,10 +52,34 @@ def worked_between(employee: Employee, lo: datetime, hi: datetime, now: datetime
     return max(total, 0)
 
 
+def site_timezone(employee: Employee, entry: TimeEntry | None) -> str | None:
+    """The timezone of the site the employee works at, as clock-in stamped it on their
+    entries: the open entry's geofence, else the most recent entry's (a fence deleted since
+    still says where that work was done)."""
+    if employee.timezone:  # their own zone wins in `employee_zone`: nothing to read
+        return None
+    if entry is not None:
+        geofence_id = entry.geofence_id
+    else:
+        geofence_id = db.session.scalar(
+            sa.select(TimeEntry.geofence_id)
+            .where(
+                TimeEntry.employee_id == employee.id,
+                TimeEntry.deleted_at.is_(None),
+                TimeEntry.status != "rejected",
+            )
+            .order_by(TimeEntry.started_at.desc(), TimeEntry.id.desc())
+            .limit(1)
+        )
+    site = db.session.get(Geofence, geofence_id) if geofence_id is not None else None
+    return site.timezone if site is not None else None
+
+
 def status(employee: Employee, now: datetime) -> ClockStatus:
+    """Today and this week are the local day and week of the zone clock-in uses."""
     entry = open_entry(employee)
     brk = open_break(entry) if entry is not None else None
-    zone = employee_zone(employee)
+    zone = employee_zone(employee, site_timezone(employee, entry))
     today = local_date(now, zone)
     day_lo, day_hi = day_bounds(today, zone)
     week_lo, week_hi = week_bounds(today, zone, overtime_settings.workweek_start_day(employee))

@@ -143,12 +143,17 @@ def check_in_workspace(
     named: bool = False,
 ) -> FenceCheck:
     """The decision against `chosen`, else the nearest of `allowed` (empty: any fence of the
-    workspace). No fence at all: nothing to check."""
+    workspace). No fence at all: nothing to check.
+
+    A `named` fence (the punch's own `geofence_id`) must exist, be active and be allowed: the
+    body is wrong otherwise. An unnamed `chosen` (the shift's) that was deleted or deactivated
+    since the shift was scheduled names no usable fence, and the nearest allowed one applies.
+    """
     space = _workspace(organization_id, workspace_id)
-    if chosen is not None:
-        site = space.sites.get(chosen)
-        if site is None or (named and allowed and chosen not in allowed):
-            raise ValidationFailed(errors={"geofence_id": ["Not a geofence you may punch at."]})
+    site = space.sites.get(chosen) if chosen is not None else None
+    if named and (site is None or (allowed and chosen not in allowed)):
+        raise ValidationFailed(errors={"geofence_id": ["Not a geofence you may punch at."]})
+    if site is not None:
         return _decide(site, lat, lon, accuracy_m)
     if allowed:
         candidates = [space.sites[i] for i in allowed if i in space.sites]

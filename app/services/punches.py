@@ -181,6 +181,20 @@ def punch_shift(employee: Employee, punch: Punch) -> Shift | None:
     return shift
 
 
+def clock_in_fence(
+    employee: Employee,
+    lat: float,
+    lon: float,
+    accuracy_m: float,
+    geofence_id: uuid.UUID | None,
+    at: datetime,
+) -> geofencing.FenceCheck:
+    """The fence decision a clock-in here at `at` would get (`POST /geofences/check`): the
+    same choice as `screen`'s, the shift scheduled then included."""
+    shift = shifts.scheduled_shift(employee, at)
+    return geofencing.check(employee, lat, lon, accuracy_m, geofence_id, shift)
+
+
 def not_your_shift() -> ValidationFailed:
     return ValidationFailed(errors={"shift_id": ["Not one of your shifts."]})
 

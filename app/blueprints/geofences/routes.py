@@ -21,8 +21,9 @@ from app.blueprints.geofences.schemas import (
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Geofence
+from app.models.base import utcnow
 from app.security import current_actor, requires
-from app.services import geofencing, resources, sites
+from app.services import geofencing, punches, resources, sites
 from app.services.tenancy import get_or_404
 
 blp = Blueprint("geofences", __name__, url_prefix="/api/v1/geofences", description="Sites.")
@@ -106,15 +107,19 @@ def import_geofences(body: dict[str, Any]) -> Any:
 def check(body: dict[str, Any]) -> Any:
     """What a clock-in here would decide (a dry run; nothing is recorded)."""
     actor = current_actor()
-    allowed = set(actor.employee.geofence_ids) if actor.employee else set()
-    result = geofencing.check_in_workspace(
-        actor.organization_id,
-        actor.workspace_id,
-        allowed,
-        body["lat"],
-        body["lon"],
-        body["accuracy_m"],
-        body.get("geofence_id"),
-        named="geofence_id" in body,
-    )
+    lat, lon, accuracy_m = body["lat"], body["lon"], body["accuracy_m"]
+    named = body.get("geofence_id")
+    if actor.employee is not None:  # the same choice as clock-in's, scheduled shift included
+        result = punches.clock_in_fence(actor.employee, lat, lon, accuracy_m, named, utcnow())
+    else:  # no schedule, no allowed list: the named fence, else the workspace's nearest
+        result = geofencing.check_in_workspace(
+            actor.organization_id,
+            actor.workspace_id,
+            set(),
+            lat,
+            lon,
+            accuracy_m,
+            named,
+            named=named is not None,
+        )
     return {**result.as_dict(), "policy": result.site.policy if result.site else None}
