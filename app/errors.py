@@ -113,7 +113,7 @@ def envelope(
     return jsonify(body), status
 
 
-def _flatten_webargs(messages: dict[str, Any]) -> dict[str, Any]:
+def flatten_webargs(messages: dict[str, Any]) -> dict[str, Any]:
     """webargs nests messages by location ({"json": {...}}); clients want field → messages."""
     flat: dict[str, Any] = {}
     for location, fields in messages.items():
@@ -132,7 +132,7 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
         return envelope(400, "MALFORMED_JSON", "The body is not valid JSON.")
     if status == 422 and messages:
         return envelope(
-            422, "VALIDATION_ERROR", "The input is not valid.", errors=_flatten_webargs(messages)
+            422, "VALIDATION_ERROR", "The input is not valid.", errors=flatten_webargs(messages)
         )
     message = data.get("message") or exc.description or HTTPStatus(status).phrase
     return envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)

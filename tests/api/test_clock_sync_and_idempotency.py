@@ -226,3 +226,34 @@ def test_expired_keys_run_again(client, employee, headers, frozen):
     auth = {**headers(employee.user), "Idempotency-Key": "tap-45"}
     again = client.post("/api/v1/clock/in", json=PLACE, headers=auth)
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_an_unreadable_single_punch_is_logged_before_its_422(
+    keyed, client, employee, headers, db, assert_error
+):
+    auth = {**headers(employee.user), **({"Idempotency-Key": "bad-fix"} if keyed else {})}
+    body = {**PLACE, "lat": 91, "note": "at the gate"}
+    error = assert_error(
+        client.post("/api/v1/clock/in", json=body, headers=auth), 422, "VALIDATION_ERROR"
+    )
+    assert list(error["errors"]) == ["lat"]
+    if keyed:  # the replay answers the same and logs nothing more
+        replay = client.post("/api/v1/clock/in", json=body, headers=auth)
+        assert replay.status_code == 422 and replay.headers["Idempotent-Replayed"] == "true"
+    logged = db.session.execute(
+        sa.select(
+            ClockEvent.type,
+            ClockEvent.decision,
+            ClockEvent.reason,
+            ClockEvent.lat,
+            ClockEvent.lon,
+            ClockEvent.occurred_at,
+            ClockEvent.source,
+            ClockEvent.payload,
+        )
+    ).all()
+    assert logged == [
+        ("in", "rejected", "VALIDATION_ERROR", None, PLACE["lon"], None, "clock", body)
+    ]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TimeEntry)) == 0

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
+import marshmallow as ma
 from flask import request
+from werkzeug.exceptions import UnprocessableEntity
 
 from app.blueprints.clock.schemas import (
     ClockEventQueryArgsSchema,
@@ -18,12 +22,14 @@ from app.blueprints.clock.schemas import (
 )
 from app.blueprints.common import Blueprint, paginate
 from app.blueprints.idempotency import commit_work, holds_claim, idempotent
+from app.errors import flatten_webargs
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import current_actor, requires
 from app.services import clock, clock_events, clock_status
 from app.services.punches import Punch, Unreadable
 
+F = TypeVar("F", bound=Callable[..., Any])
 blp = Blueprint("clock", __name__, url_prefix="/api/v1", description="Punches from phones.")
 
 
@@ -60,6 +66,49 @@ def _commit_keeping_state() -> None:
         session.expire_on_commit = True
 
 
+def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], F]:
+    """A punch whose body cannot be read is still a punch received: it is logged (with what
+    did parse) before its 422 VALIDATION_ERROR goes out. Between `@idempotent` and
+    `@blp.arguments`, so that a keyed request keeps the log row with its stored answer."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except UnprocessableEntity as exc:
+                actor = current_actor()
+                employee = actor.employee
+                if employee is None:
+                    raise
+                errors = flatten_webargs(getattr(exc, "data", {}).get("messages") or {})
+                raw = request.get_json(silent=True)
+                valid = {**_readable_part(schema, raw, errors), "type": kind}
+                clock.refuse_unreadable(
+                    employee, Unreadable(raw, errors, valid, utcnow(), "clock"), actor
+                )
+                commit_work()
+                raise
+
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def _readable_part(schema: type[ma.Schema], raw: Any, errors: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a refused body that do parse."""
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        loaded: dict[str, Any] = schema().load(
+            {k: v for k, v in raw.items() if k not in errors and k in schema().fields},
+            partial=True,
+        )
+    except ma.ValidationError as err:
+        return err.valid_data if isinstance(err.valid_data, dict) else {}
+    return loaded
+
+
 def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """Apply, commit (a refused punch is still logged), then answer or raise its error."""
     actor = current_actor()
@@ -82,6 +131,7 @@ def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/clock/in", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable("in", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(201, PunchResponseSchema)
 def clock_in(body: dict[str, Any]) -> Any:
@@ -92,6 +142,7 @@ def clock_in(body: dict[str, Any]) -> Any:
 @blp.route("/clock/out", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable("out", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
 def clock_out(body: dict[str, Any]) -> Any:
@@ -102,6 +153,7 @@ def clock_out(body: dict[str, Any]) -> Any:
 @blp.route("/clock/breaks/start", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable("break_start", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
 def break_start(body: dict[str, Any]) -> Any:
@@ -112,6 +164,7 @@ def break_start(body: dict[str, Any]) -> Any:
 @blp.route("/clock/breaks/end", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable("break_end", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
 def break_end(body: dict[str, Any]) -> Any:
@@ -122,6 +175,7 @@ def break_end(body: dict[str, Any]) -> Any:
 @blp.route("/clock/switch-task", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable("switch_task", SwitchTaskSchema)
 @blp.arguments(SwitchTaskSchema)
 @blp.response(201, PunchResponseSchema)
 def switch_task(body: dict[str, Any]) -> Any:
