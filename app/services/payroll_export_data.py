@@ -200,7 +200,7 @@ def _fast_buckets(
     return with_carried, without
 
 
-def owed(person: Any, with_carried: Buckets, without: Buckets) -> Buckets:
+def _owed(person: Any, with_carried: Buckets, without: Buckets) -> Buckets:
     """What the carried entries add to their workweeks' pay, bucket by bucket."""
     buckets = Buckets(
         with_carried.regular_seconds - without.regular_seconds,
@@ -316,7 +316,7 @@ def gather(export: PayrollExport, progress: Callable[[int], None] = lambda _p: N
                     )
                 allocations = _fast_buckets(rows, carried, policy, calendars[policy])
         if allocations is not None:
-            buckets = owed(person, *allocations)
+            buckets = _owed(person, *allocations)
         else:
             buckets = _per_interval(data, person, rows, carried, extras, policy, now, with_details)
         data.totals.append(
@@ -364,7 +364,7 @@ def _per_interval(
     lines add up to the buckets."""
     everything = _allocated(person, rows, now, policy)
     settled = _allocated(person, [r for r in rows if r.id not in carried], now, policy)
-    buckets = owed(person, everything.totals, settled.totals)
+    buckets = _owed(person, everything.totals, settled.totals)
     if with_details:
         by_id = {str(r.id): r for r in rows}
         lines = [
