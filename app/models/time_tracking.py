@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,11 +78,27 @@ class TimeEntry(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base
         sa.ForeignKey("geofences.id"), default=None
     )
     customer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # No foreign key, like customer_id: there is no projects table (yet).
+    project_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     clock_in_geo: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     clock_out_geo: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    description: Mapped[str | None] = mapped_column(sa.Text, default=None)  # the work done
     is_billable: Mapped[bool] = mapped_column(default=True)
+    # What the customer is billed per hour, not the employee's pay rate.
+    hourly_rate: Mapped[Decimal] = mapped_column(
+        sa.Numeric(8, 2), default=Decimal("0"), server_default="0"
+    )
+    # Computed by the database from exact seconds (rounded half-up at the cent on both backends);
+    # 3600.0, not 3600: SQLite stores a whole rate as an integer and would divide in integers.
+    billable_amount: Mapped[Decimal] = mapped_column(
+        sa.Numeric(10, 2),
+        sa.Computed(
+            "CASE WHEN is_billable THEN round(worked_seconds * hourly_rate / 3600.0, 2) ELSE 0 END",
+            persisted=True,
+        ),
+    )
     approved_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.blueprints.common import DateOrTimestamp, PageArgsSchema, Schema, Timestamp
+from app.blueprints.common import DateOrTimestamp, Money, PageArgsSchema, Schema, Timestamp
 from app.models.time_tracking import ENTRY_STATUSES
 
 
@@ -33,6 +33,14 @@ class TimeEntrySchema(Schema):
     approved_at = Timestamp(allow_none=True)
     rejection_reason = ma.fields.String(allow_none=True)
     payroll_export_id = ma.fields.UUID(allow_none=True)
+    # Billing columns of the shared schema: read-only here, no endpoint writes them yet.
+    project_id = ma.fields.UUID(dump_only=True, allow_none=True)
+    description = ma.fields.String(dump_only=True, allow_none=True)
+    hourly_rate = Money(dump_only=True, metadata={"description": "Billing rate per hour."})
+    billable_amount = Money(
+        dump_only=True,
+        metadata={"description": "Computed by the database: worked time x rate, if billable."},
+    )
     created_at = Timestamp()
     updated_at = Timestamp()
 
