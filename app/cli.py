@@ -12,17 +12,12 @@ from flask import Flask
 from app.extensions import db
 from app.jobs import QUEUES
 from app.models import User
+from app.services.job_status import WORKER_MAINTENANCE_INTERVAL, WORKER_TTL
 
+# WORKER_MAINTENANCE_INTERVAL and WORKER_TTL live with the heartbeat check of /readyz, which must
+# judge the workers by the TTL they run with (why one minute: see there).
 DEMO_PASSWORD = "fieldclock-demo"
 DEMO_DOMAIN = "demo.fieldclock.test"
-# RQ's maintenance (10 minutes by default) is what retries a job whose worker was killed (once
-# its 90 s heartbeat has expired) and restarts a scheduler that died with a Redis outage: so
-# an export whose worker was SIGKILLed stayed `running`, and scheduled jobs (the outbox
-# relay) did not run, for up to 10 minutes. Every minute instead; and an idle worker blocks on
-# its queues for worker_ttl - 15 s (405 s by default) before it looks again, so that is a
-# minute too.
-WORKER_MAINTENANCE_INTERVAL = 60
-WORKER_TTL = WORKER_MAINTENANCE_INTERVAL + 15
 
 
 def _demo_logins() -> list[tuple[str, str]]:

@@ -1,11 +1,11 @@
-"""Weekly summary jobs: the coalesced refresh after clock-outs and approvals, the on-demand
-recompute of a week, and the hourly close of the weeks that just ended (per organization and
-policy timezone). All upsert, so running one twice changes nothing."""
+"""Weekly summary jobs: the coalesced refresh after every time-entry change, the on-demand
+recompute of a week, and the hourly close of the weeks that ended (per organization and policy
+timezone). All upsert, so running one twice changes nothing."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,8 +17,11 @@ from app.models import Organization
 from app.models.base import utcnow
 from app.services import outbox, weekly_summaries
 
-# The hourly job closes a week during the first two hours after it ends (two chances).
-CLOSE_WITHIN = timedelta(hours=2)
+# The hourly job closes each week once, at its first run after the week ended: runs missed
+# during an outage (workers or Redis down) of up to a week are made up by the next one. That a
+# week was closed is noted in the outbox, where it is kept `PURGE_AFTER`: the window may not be
+# longer, or a week could be closed twice.
+CLOSE_WITHIN = outbox.PURGE_AFTER
 
 
 @job
@@ -48,15 +51,18 @@ def recompute_week(organization_id: str, week_start: str) -> dict[str, Any]:
 
 @job
 def close_weeks() -> dict[str, Any]:
-    """Periodic (hourly): compute the week that just ended in each organization's timezone."""
+    """Periodic (hourly): compute each week that ended (in each organization's policy
+    timezones) in the last `CLOSE_WITHIN` and was not closed yet; the week and its closed note
+    commit together, so a crash leaves the week to the next run."""
     now = utcnow()
     closed = []
     organizations = db.session.scalars(
         sa.select(Organization.id).where(Organization.deleted_at.is_(None))
     ).all()
     for org in organizations:
-        for week in weekly_summaries.weeks_just_ended(org, now, CLOSE_WITHIN):
+        for week in weekly_summaries.weeks_to_close(org, now, CLOSE_WITHIN):
             weekly_summaries.recompute_week(org, week)
+            weekly_summaries.mark_closed(org, week, now)
             closed.append(f"{org}:{week.isoformat()}")
         db.session.commit()
     return {"closed": closed}

@@ -1,9 +1,9 @@
 """The transactional outbox: work that a change asks for is written in the change's transaction.
 
 A request that must trigger a job calls `publish` (or `entry_changed`, the one call the clock
-and approvals make) before it commits. The outbox row commits or rolls back with the data, so
-a punch is never lost and never waits on Redis. After the commit, a session listener tries to
-enqueue the job at once; if Redis is down, nothing fails: the periodic relay
+and every time-entry change make) before it commits. The outbox row commits or rolls back with
+the data, so a punch is never lost and never waits on Redis. After the commit, a session
+listener tries to enqueue the job at once; if Redis is down, nothing fails: the periodic relay
 (`relay_pending`, every minute) enqueues whatever is still pending once Redis is back.
 
 Topics say which job consumes a message (`TOPICS`). Two kinds:
@@ -53,6 +53,7 @@ RELAY_AFTER = timedelta(seconds=5)  # younger messages are the after-commit kick
 MAX_RELAYS = 20  # then the message is given up (and says so in last_error)
 REDIS_RETRY_AFTER = 10.0  # seconds an API process leaves Redis alone after a failure
 PERIODIC_CHECK_EVERY = 60.0  # seconds between a process's checks that the periodic jobs exist
+PURGE_AFTER = timedelta(days=7)  # processed messages (done markers among them) are kept so long
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,29 @@ def publish(
     return message
 
 
-def entry_changed(entry: TimeEntry) -> None:
-    """A time entry closed or changed status: recheck overtime alerts and the week's summary."""
+# (start, end) payload keys of the span an entry covers now, and of the one it covered before an
+# edit moved it: the consumers recompute the weeks of both.
+SPAN_KEYS = (("started_at", "ended_at"), ("previous_started_at", "previous_ended_at"))
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def entry_changed(
+    entry: TimeEntry, previous: tuple[datetime | None, datetime | None] | None = None
+) -> None:
+    """A time entry was created, closed, edited or changed status: recheck overtime alerts and
+    the week's summary. `previous` is the paid span the entry had before an edit, so that the
+    week it left is recomputed too. One message per topic; the jobs coalesce them."""
     payload = {
         "employee_id": str(entry.employee_id),
         "time_entry_id": str(entry.id),
-        "started_at": entry.paid_started_at.isoformat() if entry.paid_started_at else None,
-        "ended_at": entry.paid_ended_at.isoformat() if entry.paid_ended_at else None,
+        "started_at": _iso(entry.paid_started_at),
+        "ended_at": _iso(entry.paid_ended_at),
     }
+    if previous is not None and previous != (entry.paid_started_at, entry.paid_ended_at):
+        payload["previous_started_at"], payload["previous_ended_at"] = map(_iso, previous)
     publish("alerts.check", entry.organization_id, payload)
     publish("summaries.refresh", entry.organization_id, payload)
 
@@ -402,18 +418,20 @@ def pending_messages(topic: str, organization_id: uuid.UUID) -> list[OutboxMessa
 
 
 def touched_employees(messages: Iterable[OutboxMessage]) -> dict[uuid.UUID, set[datetime]]:
-    """Employee → the instants their changed entries cover (start, and last second), from
-    `entry_changed` messages; messages about no employee are skipped."""
+    """Employee → the instants their changed entries cover (start, and last second) now and,
+    after an edit, before it, from `entry_changed` messages; messages about no employee are
+    skipped."""
     touched: dict[uuid.UUID, set[datetime]] = {}
     for message in messages:
         employee = message.payload.get("employee_id")
         if not employee:
             continue
         instants = touched.setdefault(uuid.UUID(employee), set())
-        for key in ("started_at", "ended_at"):
-            if value := message.payload.get(key):
-                at = datetime.fromisoformat(value)
-                instants.add(at - timedelta(seconds=1) if key == "ended_at" else at)
+        for start_key, end_key in SPAN_KEYS:
+            if value := message.payload.get(start_key):
+                instants.add(datetime.fromisoformat(value))
+            if value := message.payload.get(end_key):
+                instants.add(datetime.fromisoformat(value) - timedelta(seconds=1))
     return touched
 
 
@@ -442,7 +460,40 @@ def mark_job_done(topic: str, job_id: str, now: datetime | None = None) -> None:
     )
 
 
-def purge_processed(older_than: timedelta = timedelta(days=7)) -> int:
+def record_done(
+    topic: str, organization_id: uuid.UUID, key: str, now: datetime | None = None
+) -> None:
+    """A message born processed: the durable note that periodic work `key` (at most 64
+    characters) of the organization was done, in the transaction that did it. The relay never
+    sees it; it is purged with the processed messages, after `PURGE_AFTER`."""
+    now = now or utcnow()
+    db.session.add(
+        OutboxMessage(
+            organization_id=organization_id,
+            topic=topic,
+            payload={},
+            job_id=key,
+            created_at=now,
+            processed_at=now,
+        )
+    )
+
+
+def done_keys(topic: str, organization_id: uuid.UUID, keys: Iterable[str]) -> set[str]:
+    """Which of these `record_done` keys of the organization are recorded (one query)."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    stmt = sa.select(OutboxMessage.job_id).where(
+        OutboxMessage.topic == topic,
+        OutboxMessage.organization_id == organization_id,
+        OutboxMessage.job_id.in_(keys),
+        OutboxMessage.processed_at.is_not(None),
+    )
+    return {key for key in db.session.scalars(stmt) if key is not None}
+
+
+def purge_processed(older_than: timedelta = PURGE_AFTER) -> int:
     """Delete processed messages older than `older_than`; returns how many."""
     result = db.session.execute(
         sa.delete(OutboxMessage).where(OutboxMessage.processed_at < utcnow() - older_than)

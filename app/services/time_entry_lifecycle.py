@@ -183,6 +183,7 @@ def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
     time_rules.close_totals(entry, [], declared_break_seconds=data.get("break_seconds", 0))
     db.session.add(entry)
     db.session.flush()
+    outbox.entry_changed(entry)  # alerts and the week's summary, after this commits
     return entry
 
 
@@ -219,6 +220,7 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
     _check_break(started_at, ended_at, declared)
     breaks = list(db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id)))
     employee = db.session.get(Employee, entry.employee_id)
+    previous = (entry.paid_started_at, entry.paid_ended_at)
     with db.session.no_autoflush:  # one flush, so one audit row holds the whole edit
         for field in ("started_at", "ended_at", "task_id", "note"):
             if field in changed:
@@ -232,6 +234,9 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
         if "EDITED" not in (entry.flags or []):
             entry.flags = [*(entry.flags or []), "EDITED"]
     db.session.flush()
+    # Even a note alone flags the entry EDITED (a summary counts flagged entries); a moved entry
+    # has the week it left recomputed too.
+    outbox.entry_changed(entry, previous=previous)
     return entry
 
 
@@ -245,6 +250,7 @@ def submit(actor: User, entry: TimeEntry) -> TimeEntry:
         )
     entry.status = "submitted"
     db.session.flush()
+    outbox.entry_changed(entry)
     return entry
 
 
@@ -282,6 +288,7 @@ def reject(actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
     entry.approved_by = None
     entry.approved_at = None
     db.session.flush()
+    outbox.entry_changed(entry)  # rejected time is not worked time any more
     return entry
 
 
@@ -300,6 +307,7 @@ def reopen(actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
     entry.approved_by = None
     entry.approved_at = None
     db.session.flush()
+    outbox.entry_changed(entry)  # the week is not all approved any more
     # The status change has its own automatic UPDATE row; this one carries the why.
     audit.record("UPDATE", entry, reason=reason, metadata={"transition": "reopen"})
     return entry

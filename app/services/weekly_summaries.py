@@ -239,15 +239,32 @@ def refresh(organization_id: uuid.UUID, touched: dict[uuid.UUID, set[datetime]])
     return written
 
 
+CLOSED_TOPIC = "summaries.closed"  # `outbox.record_done` markers: a workweek was closed
+
+
 def weeks_just_ended(organization_id: uuid.UUID, now: datetime, within: timedelta) -> list[date]:
     """First days of the organization's workweeks (per policy) that ended in the last `within`."""
     book = PolicyBook(organization_id)
     ended = set()
     for policy in book.policies():
-        this_week = week_start_of(workday_of(now, policy), policy)
-        if now - workday_starts_at(this_week, policy) < within:
-            ended.add(this_week - timedelta(days=7))
+        week = week_start_of(workday_of(now, policy), policy)  # the week under way
+        while now - workday_starts_at(week, policy) < within:  # the previous one ended then
+            week -= timedelta(days=7)
+            ended.add(week)
     return sorted(ended)
+
+
+def weeks_to_close(organization_id: uuid.UUID, now: datetime, within: timedelta) -> list[date]:
+    """The weeks of `weeks_just_ended` that were not closed yet (`mark_closed`)."""
+    ended = weeks_just_ended(organization_id, now, within)
+    closed = outbox.done_keys(CLOSED_TOPIC, organization_id, [w.isoformat() for w in ended])
+    return [week for week in ended if week.isoformat() not in closed]
+
+
+def mark_closed(organization_id: uuid.UUID, week: date, now: datetime) -> None:
+    """Note, in the transaction that recomputed it, that the week is closed; the note outlives
+    any `within` up to `outbox.PURGE_AFTER` (it is written after the week's end)."""
+    outbox.record_done(CLOSED_TOPIC, organization_id, week.isoformat(), now)
 
 
 # --- the API's side ------------------------------------------------------------------------
