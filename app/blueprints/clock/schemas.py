@@ -97,7 +97,7 @@ class StatusSchema(Schema):
 
 
 class SyncResultSchema(Schema):
-    client_id = ma.fields.UUID()
+    client_id = ma.fields.UUID(allow_none=True)  # null: an unreadable punch without one
     status = ma.fields.String(metadata={"description": "accepted | duplicate | rejected"})
     error = ma.fields.String(allow_none=True)
     message = ma.fields.String(allow_none=True)
