@@ -11,6 +11,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.blueprints import discover_blueprints
+from app.blueprints.common import each_on_its_own_property
 from app.config import load_config
 from app.errors import envelope, register_error_handlers
 from app.extensions import api, db, jwt, migrate
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jwt.init_app(app)
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(each_on_its_own_property)
     for blp in discover_blueprints():
         api.register_blueprint(blp)
 

@@ -156,23 +156,26 @@ def check_json_types(schema: ma.Schema, data: Any, path: tuple[Any, ...] = ()) -
     return errors
 
 
-class EachOnItsOwn(ma.fields.Nested):
+class EachOnItsOwn(ma.fields.Raw):
     """An item of a list whose errors stay its own: one that cannot be read loads as
     `unreadable(raw, errors, valid_fields)` instead of failing the whole body (the parser's
-    strict JSON checks, types and dates, are made here item by item). Documented as the
-    nested schema it is."""
+    strict JSON checks, types and dates, are made here item by item). The OpenAPI document
+    says so: the item is `anyOf` the schema and anything (`each_on_its_own_property`), so that
+    a client generator still gets the schema and a non-matching item is not an invalid body."""
 
-    def __init__(self, nested: Any, *, unreadable: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(nested, **kwargs)
-        self.unreadable = unreadable
+    def __init__(
+        self, nested: type[ma.Schema], *, unreadable: Callable[..., Any], **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.nested, self.schema, self.unreadable = nested, nested(), unreadable
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Any, partial: Any = None, **kwargs: Any
-    ) -> Any:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         errors: dict[Any, Any] = check_json_types(self.schema, value)
         readable = {k: v for k, v in value.items() if k not in errors} if errors else value
         try:
-            loaded = super()._deserialize(readable, attr, data, partial=partial, **kwargs)
+            if not isinstance(readable, dict):
+                raise ma.ValidationError({"_schema": ["Not an object."]})
+            loaded = self.schema.load(readable)
         except ma.ValidationError as err:
             messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
             errors, valid = {**messages, **errors}, err.valid_data
@@ -182,6 +185,14 @@ class EachOnItsOwn(ma.fields.Nested):
                 return loaded
             valid = {k: v for k, v in loaded.items() if k not in errors}
         return self.unreadable(value, errors, valid if isinstance(valid, dict) else {})
+
+
+def each_on_its_own_property(converter: Any, field: ma.fields.Field, **_: Any) -> dict[str, Any]:
+    """apispec attribute function: an `EachOnItsOwn` item is its schema, or anything else
+    (which is refused on its own, not with the body)."""
+    if not isinstance(field, EachOnItsOwn):
+        return {}
+    return {"anyOf": [converter.resolve_nested_schema(field.nested), {}]}
 
 
 class StrictParser(FlaskParser):

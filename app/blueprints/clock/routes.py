@@ -20,7 +20,7 @@ from app.blueprints.clock.schemas import (
     SyncResponseSchema,
     SyncSchema,
 )
-from app.blueprints.common import Blueprint, paginate
+from app.blueprints.common import Blueprint, paginate, parse_strict_json
 from app.blueprints.idempotency import commit_work, holds_claim, idempotent
 from app.errors import flatten_webargs
 from app.extensions import db
@@ -68,7 +68,8 @@ def _commit_keeping_state() -> None:
 
 def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], F]:
     """A punch whose body cannot be read is still a punch received: it is logged (with what
-    did parse) before its 422 VALIDATION_ERROR goes out. Between `@idempotent` and
+    did parse) before its 422 VALIDATION_ERROR goes out, unless the body cannot be stored at
+    all (`_stored_body`). Between `@idempotent` and
     `@blp.arguments`, so that a keyed request keeps the log row with its stored answer."""
 
     def decorate(view: F) -> F:
@@ -79,10 +80,10 @@ def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], 
             except UnprocessableEntity as exc:
                 actor = current_actor()
                 employee = actor.employee
-                if employee is None:
+                raw = _stored_body()
+                if employee is None or raw is None:
                     raise
                 errors = flatten_webargs(getattr(exc, "data", {}).get("messages") or {})
-                raw = request.get_json(silent=True)
                 valid = {**_readable_part(schema, raw, errors), "type": kind}
                 clock.refuse_unreadable(
                     employee, Unreadable(raw, errors, valid, utcnow(), "clock"), actor
@@ -93,6 +94,15 @@ def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], 
         return cast(F, wrapper)
 
     return decorate
+
+
+def _stored_body() -> Any:
+    """The request's JSON as the log can store it, or None (not JSON, too deep, or text no
+    column holds: a NUL, a lone surrogate)."""
+    try:
+        return parse_strict_json(request.get_data(cache=True))
+    except (ValueError, ma.ValidationError):
+        return None
 
 
 def _readable_part(schema: type[ma.Schema], raw: Any, errors: dict[str, Any]) -> dict[str, Any]:
