@@ -173,9 +173,9 @@ def test_control_characters_xml_forbids_are_dropped(
 # to the shared fixtures in conftest.py do not move the digest.
 #
 # The digest changes only if the renderer or openpyxl's version changes: docProps/app.xml names
-# the openpyxl version and its XML serialisation is what we hash. openpyxl is NOT pinned exactly
-# (pyproject.toml says "openpyxl>=3.1" and there is no lock file), hence the version check below,
-# which fails first with a clear message. The members are DEFLATE-compressed by Python's zlib, so
+# the openpyxl version and its XML serialisation is what we hash. pyproject.toml pins openpyxl
+# exactly for that reason; the version check below fails first, with a clear message, should an
+# install bring another. The members are DEFLATE-compressed by Python's zlib, so
 # a different zlib implementation (zlib-ng, say) would also move it. When it moves, check
 # test_exact_bytes_readable_contents still passes, then update the digest and the version here.
 PINNED_OPENPYXL_VERSION = "3.1.5"
