@@ -435,29 +435,24 @@ def touched_employees(messages: Iterable[OutboxMessage]) -> dict[uuid.UUID, set[
     return touched
 
 
+def _mark_processed(which: sa.ColumnElement[bool], now: datetime | None) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(which, OutboxMessage.processed_at.is_(None))
+        .values(processed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_processed(messages: Iterable[OutboxMessage], now: datetime | None = None) -> None:
     ids = [m.id for m in messages]
     if ids:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.processed_at.is_(None))
-            .values(processed_at=now or utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        _mark_processed(OutboxMessage.id.in_(ids), now)
 
 
 def mark_job_done(topic: str, job_id: str, now: datetime | None = None) -> None:
     """A single-job topic's job finished its work: its message is processed."""
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.topic == topic,
-            OutboxMessage.job_id == job_id,
-            OutboxMessage.processed_at.is_(None),
-        )
-        .values(processed_at=now or utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    _mark_processed(sa.and_(OutboxMessage.topic == topic, OutboxMessage.job_id == job_id), now)
 
 
 def record_done(
