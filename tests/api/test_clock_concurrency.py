@@ -1,9 +1,11 @@
 """Real concurrency against PostgreSQL: one open entry per employee and Idempotency-Key hold
-when 20 requests arrive at once. These tests commit for real, then empty the tables."""
+when 20 requests arrive at once, and each punch is logged. These tests commit for real, then
+empty the tables."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -45,13 +47,32 @@ def _open_entries(app: Flask) -> int:
         )
 
 
+def _events(app: Flask, employee_id: str) -> list[Any]:
+    from app.extensions import db
+    from app.models import ClockEvent
+
+    with app.app_context():
+        return list(
+            db.session.execute(
+                sa.select(ClockEvent.type, ClockEvent.decision, ClockEvent.reason).where(
+                    ClockEvent.employee_id == uuid.UUID(employee_id)
+                )
+            )
+        )
+
+
 @pytest.mark.postgres_only
 def test_concurrent_clock_ins_give_one_201_and_the_rest_409(live, live_people):
-    _owner, token, _employee_id = live_people
+    _owner, token, employee_id = live_people
     responses = _fire(live, {"Authorization": f"Bearer {token}"})
     outcomes = Counter((r.status_code, r.get_json().get("error")) for r in responses)
     assert outcomes == {(201, None): 1, (409, "ALREADY_CLOCKED_IN"): THREADS - 1}
     assert _open_entries(live) == 1
+    # every punch is logged with its decision, the refused ones too
+    assert Counter(tuple(event) for event in _events(live, employee_id)) == {
+        ("in", "accepted", None): 1,
+        ("in", "rejected", "ALREADY_CLOCKED_IN"): THREADS - 1,
+    }
 
 
 @pytest.mark.postgres_only
