@@ -70,9 +70,7 @@ def message(kind: str, seconds: int) -> str:
     return MESSAGES[kind].format(hours=seconds_to_hours(seconds))
 
 
-def _alert_row(
-    organization_id: uuid.UUID, employee_id: uuid.UUID, alert: Alert, now: datetime
-) -> dict[str, Any]:
+def _alert_row(organization_id: uuid.UUID, employee_id: uuid.UUID, alert: Alert) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
         "organization_id": organization_id,
@@ -84,7 +82,7 @@ def _alert_row(
         "seconds": alert.seconds,
         "time_entry_id": None,
         "details": {"message": message(str(alert.kind), alert.seconds)},
-        "created_at": now,
+        "created_at": utcnow(),
     }
 
 
@@ -125,7 +123,7 @@ def engine_alerts(
             log.warning("alerts: employee %s skipped: %s", employee_id, exc)
             continue
         rows += [
-            _alert_row(organization_id, employee_id, alert, now)
+            _alert_row(organization_id, employee_id, alert)
             for alert in detect_alerts(result)
             if alert.week_start in employee_weeks
         ]
@@ -161,7 +159,7 @@ def missed_clock_outs(organization_id: uuid.UUID, now: datetime) -> list[dict[st
                 "seconds": seconds,
                 "time_entry_id": entry_id,
                 "details": {"message": message(MISSED_CLOCK_OUT, seconds)},
-                "created_at": now,
+                "created_at": utcnow(),
             }
         )
     return rows
