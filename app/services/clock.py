@@ -346,7 +346,7 @@ def refuse_unreadable(employee: Employee, item: Unreadable, actor: User) -> Punc
             "source": item.source,
             "payload": item.raw,
             "decision": "rejected",
-            "reason": error.code,
+            "reason": item.reason,
             "flags": [],
         },
     )

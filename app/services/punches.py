@@ -73,6 +73,7 @@ class Unreadable:
     valid: dict[str, Any]  # the fields that did parse
     received_at: datetime
     source: str = "sync"
+    reason: str = "VALIDATION_ERROR"  # the error code the phone was answered with
 
     @property
     def client_id(self) -> uuid.UUID | None:

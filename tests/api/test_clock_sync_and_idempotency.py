@@ -257,3 +257,33 @@ def test_an_unreadable_single_punch_is_logged_before_its_422(
         ("in", "rejected", "VALIDATION_ERROR", None, PLACE["lon"], None, "clock", body)
     ]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TimeEntry)) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "text"),
+    [
+        (b'{"lat": 52.5, "lon": ', 400, "MALFORMED_JSON", '{"lat": 52.5, "lon": '),
+        (b'{"lat": NaN}', 400, "MALFORMED_JSON", '{"lat": NaN}'),
+        (b'{"lat": 52.5\xff}', 400, "MALFORMED_JSON", '{"lat": 52.5\ufffd}'),
+        (b'{"note": "a\\u0000b"}', 422, "VALIDATION_ERROR", '{"note": "a\\u0000b"}'),
+    ],
+)
+def test_a_punch_body_that_is_not_storable_json_is_logged_as_its_text(
+    body, status, code, text, client, employee, headers, db, assert_error
+):
+    """Not JSON, not UTF-8, or JSON holding a NUL no column stores: the punch was still
+    received, so the log keeps its text, with the code the phone was answered with."""
+    assert_error(
+        client.post(
+            "/api/v1/clock/out",
+            data=body,
+            content_type="application/json",
+            headers=headers(employee.user),
+        ),
+        status,
+        code,
+    )
+    logged = db.session.execute(
+        sa.select(ClockEvent.type, ClockEvent.decision, ClockEvent.reason, ClockEvent.payload)
+    ).all()
+    assert logged == [("out", "rejected", code, {"unreadable_body": text})]

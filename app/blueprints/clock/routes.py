@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 
 import marshmallow as ma
 from flask import request
-from werkzeug.exceptions import UnprocessableEntity
+from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
 from app.blueprints.clock.schemas import (
     ClockEventQueryArgsSchema,
@@ -68,25 +68,27 @@ def _commit_keeping_state() -> None:
 
 def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], F]:
     """A punch whose body cannot be read is still a punch received: it is logged (with what
-    did parse) before its 422 VALIDATION_ERROR goes out, unless the body cannot be stored at
-    all (`_stored_body`). Between `@idempotent` and
-    `@blp.arguments`, so that a keyed request keeps the log row with its stored answer."""
+    did parse) before its 400 MALFORMED_JSON or 422 VALIDATION_ERROR goes out. A body that
+    is not JSON, or holds text no column can store (a NUL), is logged as its text under
+    `UNREADABLE_BODY`. Between `@idempotent` and `@blp.arguments`, so that a keyed request
+    keeps the log row with its stored answer."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return view(*args, **kwargs)
-            except UnprocessableEntity as exc:
+            except (BadRequest, UnprocessableEntity) as exc:
                 actor = current_actor()
                 employee = actor.employee
-                raw = _stored_body()
-                if employee is None or raw is None:
+                if employee is None:
                     raise
                 errors = flatten_webargs(getattr(exc, "data", {}).get("messages") or {})
+                raw = _stored_body()
                 valid = {**_readable_part(schema, raw, errors), "type": kind}
+                reason = "MALFORMED_JSON" if isinstance(exc, BadRequest) else "VALIDATION_ERROR"
                 clock.refuse_unreadable(
-                    employee, Unreadable(raw, errors, valid, utcnow(), "clock"), actor
+                    employee, Unreadable(raw, errors, valid, utcnow(), "clock", reason), actor
                 )
                 commit_work()
                 raise
@@ -96,13 +98,17 @@ def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], 
     return decorate
 
 
+UNREADABLE_BODY = "unreadable_body"
+
+
 def _stored_body() -> Any:
-    """The request's JSON as the log can store it, or None (not JSON, too deep, or text no
-    column holds: a NUL, a lone surrogate)."""
+    """The request's JSON as the log can store it, or, when it is not JSON or holds text no
+    column stores (a NUL, a lone surrogate), its text (undecodable bytes and NULs as U+FFFD)."""
+    body = request.get_data(cache=True)
     try:
-        return parse_strict_json(request.get_data(cache=True))
+        return parse_strict_json(body)
     except (ValueError, ma.ValidationError):
-        return None
+        return {UNREADABLE_BODY: body.decode("utf-8", "replace").replace("\x00", "\ufffd")}
 
 
 def _readable_part(schema: type[ma.Schema], raw: Any, errors: dict[str, Any]) -> dict[str, Any]:
