@@ -287,3 +287,30 @@ def test_a_punch_body_that_is_not_storable_json_is_logged_as_its_text(
         sa.select(ClockEvent.type, ClockEvent.decision, ClockEvent.reason, ClockEvent.payload)
     ).all()
     assert logged == [("out", "rejected", code, {"unreadable_body": text})]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b'{"punches": [{"type": "in", ', 400, "MALFORMED_JSON"),
+        (b'{"punches": []}', 422, "VALIDATION_ERROR"),
+    ],
+)
+def test_an_offline_batch_that_cannot_be_split_is_logged_once(
+    body, status, code, client, employee, headers, db, assert_error
+):
+    assert_error(
+        client.post(
+            "/api/v1/clock/sync",
+            data=body,
+            content_type="application/json",
+            headers=headers(employee.user),
+        ),
+        status,
+        code,
+    )
+    logged = db.session.execute(
+        sa.select(ClockEvent.type, ClockEvent.source, ClockEvent.reason, ClockEvent.payload)
+    ).one()
+    stored = {"unreadable_body": body.decode()} if status == 400 else {"punches": []}
+    assert tuple(logged) == (None, "sync", code, stored)

@@ -66,10 +66,13 @@ def _commit_keeping_state() -> None:
         session.expire_on_commit = True
 
 
-def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], F]:
+def logged_when_unreadable(
+    kind: str | None, schema: type[ma.Schema], source: str = "clock"
+) -> Callable[[F], F]:
     """A punch whose body cannot be read is still a punch received: it is logged (with what
-    did parse) before its 400 MALFORMED_JSON or 422 VALIDATION_ERROR goes out. A body that
-    is not JSON, or holds text no column can store (a NUL), is logged as its text under
+    did parse) before its 400 MALFORMED_JSON or 422 VALIDATION_ERROR goes out; so is an
+    offline batch that cannot be split into punches (one row, `type` null). A body that is
+    not JSON, or holds text no column can store (a NUL), is logged as its text under
     `UNREADABLE_BODY`. Between `@idempotent` and `@blp.arguments`, so that a keyed request
     keeps the log row with its stored answer."""
 
@@ -88,7 +91,7 @@ def logged_when_unreadable(kind: str, schema: type[ma.Schema]) -> Callable[[F], 
                 valid = {**_readable_part(schema, raw, errors), "type": kind}
                 reason = "MALFORMED_JSON" if isinstance(exc, BadRequest) else "VALIDATION_ERROR"
                 clock.refuse_unreadable(
-                    employee, Unreadable(raw, errors, valid, utcnow(), "clock", reason), actor
+                    employee, Unreadable(raw, errors, valid, utcnow(), source, reason), actor
                 )
                 commit_work()
                 raise
@@ -217,6 +220,7 @@ def status() -> Any:
 @blp.route("/clock/sync", methods=["POST"])
 @requires("clock:punch")
 @idempotent
+@logged_when_unreadable(None, SyncSchema, source="sync")
 @blp.arguments(SyncSchema)
 @blp.response(200, SyncResponseSchema)
 def sync(body: dict[str, Any]) -> Any:
