@@ -8,11 +8,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Break, Employee, Geofence, TimeEntry
+from app.models import Break, Employee, TimeEntry
 from app.services import overtime_settings
 from app.services.clock import open_break, open_entry
 from app.services.time_rules import seconds_between
-from app.services.timezones import day_bounds, employee_zone, local_date, week_bounds
+from app.services.timezones import (
+    day_bounds,
+    employee_zone,
+    geofence_timezone,
+    local_date,
+    week_bounds,
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,7 @@ def site_timezone(employee: Employee, entry: TimeEntry | None) -> str | None:
             .order_by(TimeEntry.started_at.desc(), TimeEntry.id.desc())
             .limit(1)
         )
-    site = db.session.get(Geofence, geofence_id) if geofence_id is not None else None
-    return site.timezone if site is not None else None
+    return geofence_timezone(geofence_id)
 
 
 def status(employee: Employee, now: datetime) -> ClockStatus:

@@ -35,7 +35,7 @@ from app.services import audit, outbox, shifts, time_rules
 from app.services.employees import can_manage, get_visible
 from app.services.tenancy import get_or_404
 from app.services.time_entries import get_visible_entry
-from app.services.timezones import employee_zone, local_date
+from app.services.timezones import employee_zone, geofence_timezone, local_date
 
 MAX_ENTRY_LENGTH = timedelta(hours=24)
 FUTURE_TOLERANCE = timedelta(minutes=5)  # device clocks run a little fast
@@ -163,13 +163,14 @@ def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
     _lock_employee(employee.id)
     check_overlap(employee.id, started_at, ended_at)
     shift = shifts.scheduled_shift(employee, started_at)
+    site_zone = geofence_timezone(shift.geofence_id if shift else None)
     entry = TimeEntry(
         id=uuid.uuid4(),
         organization_id=employee.organization_id,
         workspace_id=employee.workspace_id,
         employee_id=employee.id,
         created_by=actor.id,
-        entry_date=local_date(started_at, employee_zone(employee)),
+        entry_date=local_date(started_at, employee_zone(employee, site_zone)),
         started_at=started_at,
         ended_at=ended_at,
         paid_started_at=started_at,
@@ -226,7 +227,8 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
             if field in changed:
                 setattr(entry, field, changed[field])
         if employee is not None:
-            entry.entry_date = local_date(entry.started_at, employee_zone(employee))
+            site_zone = geofence_timezone(entry.geofence_id)
+            entry.entry_date = local_date(entry.started_at, employee_zone(employee, site_zone))
         if entry.ended_at is None:
             entry.paid_started_at = entry.started_at
         else:

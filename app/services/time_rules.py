@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Break, Employee, Geofence, Shift, ShiftTemplate, TimeEntry
+from app.models import Break, Employee, Shift, ShiftTemplate, TimeEntry
 from app.services import settings
-from app.services.timezones import employee_zone
+from app.services.timezones import employee_zone, geofence_timezone
 
 ROUNDING_MINUTES = (0, 1, 5, 6, 10, 15)
 ROUNDING_MODES = ("nearest", "up", "down")
@@ -154,8 +154,8 @@ def rules_for(entry: TimeEntry) -> TimeRules:
         zone = ZoneInfo(shift.timezone)
     else:
         employee = db.session.get(Employee, entry.employee_id)
-        site = db.session.get(Geofence, entry.geofence_id) if entry.geofence_id else None
-        zone = employee_zone(employee, site.timezone if site else None) if employee else UTC_ZONE
+        site_zone = geofence_timezone(entry.geofence_id)
+        zone = employee_zone(employee, site_zone) if employee else UTC_ZONE
     return TimeRules(
         zone=zone,
         rounding_minutes=int(rounding["minutes"]),

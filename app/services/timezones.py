@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Employee, Organization
+from app.models import Employee, Geofence, Organization
 
 
 def organization_zone(organization_id: object) -> ZoneInfo:
@@ -24,6 +24,12 @@ def employee_zone(employee: Employee, site_timezone: str | None = None) -> ZoneI
     if site_timezone:
         return ZoneInfo(site_timezone)
     return organization_zone(employee.organization_id)
+
+
+def geofence_timezone(geofence_id: object) -> str | None:
+    """The zone of a site (an entry's, or a shift's), so its work counts in that site's days."""
+    site = db.session.get(Geofence, geofence_id) if geofence_id is not None else None
+    return site.timezone if site is not None else None
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

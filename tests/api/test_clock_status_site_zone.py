@@ -1,5 +1,7 @@
 """`GET /clock/status` counts today and the week in the zone clock-in uses: the employee's own,
-else the site of their open (or most recent) entry, else the organization's."""
+else the site of their open (or most recent) entry, else the organization's. An entry's
+`entry_date` is in the same zone, whether punched, edited or entered by hand for a shift at a
+site."""
 
 from __future__ import annotations
 
@@ -82,3 +84,36 @@ def test_without_a_site_the_organizations_zone_decides(client, headers, people):
     _owner, employee, _site = people
     # Only Monday's entry, which has no site: New York's week holds all 4 h of it.
     assert _status(client, headers, employee) == ("off", 0, 14400)
+
+
+def test_an_edit_keeps_the_entrys_day_in_its_sites_zone(client, headers, people):
+    owner, employee, site = people
+    auth = headers(employee.user)
+    # Tuesday 22:00-23:00 in Los Angeles, Wednesday 01:00-02:00 in New York.
+    punch = {**INSIDE, "occurred_at": "2026-11-18T06:00:00+00:00"}
+    entry = client.post("/api/v1/clock/in", json=punch, headers=auth).get_json()["time_entry"]
+    out = {**INSIDE, "occurred_at": "2026-11-18T07:00:00+00:00"}
+    assert client.post("/api/v1/clock/out", json=out, headers=auth).status_code == 200
+    url = f"/api/v1/time-entries/{entry['id']}"
+    edited = client.patch(url, json={"note": "gate code changed"}, headers=headers(owner))
+    assert edited.status_code == 200, edited.get_json()
+    assert edited.get_json()["entry_date"] == "2026-11-17"
+
+
+def test_a_manual_entry_for_a_shift_at_a_site_is_dated_in_the_sites_zone(client, headers, people):
+    owner, employee, site = people
+    shift = {
+        "employee_id": str(employee.id),
+        "starts_at": "2026-11-18T06:00:00Z",
+        "ends_at": "2026-11-18T08:00:00Z",
+        "geofence_id": str(site.id),
+    }
+    assert client.post("/api/v1/shifts", json=shift, headers=headers(owner)).status_code == 201
+    body = {
+        "started_at": "2026-11-18T06:00:00Z",
+        "ended_at": "2026-11-18T08:00:00Z",
+        "note": "phone was dead",
+    }
+    created = client.post("/api/v1/time-entries", json=body, headers=headers(employee.user))
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["entry_date"] == "2026-11-17"  # New York's would be the 18th
