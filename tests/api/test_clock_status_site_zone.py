@@ -92,6 +92,7 @@ def test_an_edit_keeps_the_entrys_day_in_its_sites_zone(client, headers, people)
     # Tuesday 22:00-23:00 in Los Angeles, Wednesday 01:00-02:00 in New York.
     punch = {**INSIDE, "occurred_at": "2026-11-18T06:00:00+00:00"}
     entry = client.post("/api/v1/clock/in", json=punch, headers=auth).get_json()["time_entry"]
+    assert (entry["geofence_id"], entry["entry_date"]) == (str(site.id), "2026-11-17")
     out = {**INSIDE, "occurred_at": "2026-11-18T07:00:00+00:00"}
     assert client.post("/api/v1/clock/out", json=out, headers=auth).status_code == 200
     url = f"/api/v1/time-entries/{entry['id']}"
