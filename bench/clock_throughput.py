@@ -15,7 +15,9 @@ What it does, all in one run and on loopback only:
    ``app.services.auth._issue``. A second clock-in of the same employee is a 409, so every
    request uses a fresh employee;
 2. starts gunicorn on ``bench/bench_app.py``: the real app plus ``POST /bench/bare-insert``,
-   which parses the same body, INSERTs one clock_events row and commits;
+   which parses the same body, INSERTs one clock_events row and commits, and
+   ``POST /bench/audited-insert``, which authenticates like a punch and adds one audited
+   time entry;
 3. saturates each endpoint with wrk (closed loop), in four slots ordered bare, clock, clock,
    bare so that a drift in background load cancels out of the ratio: the maximum throughput
    of each and their ratio (target: clock-in at least 40% of the bare INSERT);
@@ -23,11 +25,14 @@ What it does, all in one run and on loopback only:
    generator: wrk has no rate control) and reports p50/p99 measured from each request's
    *scheduled* send time, so a stalled server cannot hide latency (target: p99 under 50 ms);
    the bare endpoint gets the same treatment at half its own maximum, for reference;
-5. reports, per phase, the CPU each request cost in the gunicorn workers, in PostgreSQL and in
+5. for reference, after those phases (so that its writes cannot disturb them), saturates the
+   audited route and clock-in the same way (audited, clock, clock, audited): how a clock-in
+   compares with the least an authenticated, audited write costs;
+6. reports, per phase, the CPU each request cost in the gunicorn workers, in PostgreSQL and in
    the load generator (from /proc), the SQL statements one clock-in sends, and, with
    ``--py-spy``, a sampled CPU profile of the workers during an extra, unmeasured clock-in
    phase, grouped by request stage and by library;
-6. stops gunicorn and drops the database, also on failure or Ctrl-C.
+7. stops gunicorn and drops the database, also on failure or Ctrl-C.
 
 Not a test: numbers depend on the machine, and client, server and PostgreSQL share its cores
 (the ratio is the number that travels). Every phase is bounded in time and in requests.
@@ -80,6 +85,7 @@ SITE_RADIUS_M = 120.0
 PUNCH = {"lat": 52.52003, "lon": 13.40507, "accuracy_m": 12.0}  # inside the fence, well clear
 CLOCK_PATH = "/api/v1/clock/in"
 BARE_PATH = "/bench/bare-insert"
+AUDITED_PATH = "/bench/audited-insert"
 GUESS_MAX_RATE = 1_000  # clock-ins/s the token pools are sized for; exhaustion is detected
 SEED_CHUNK = 5_000
 
@@ -326,7 +332,8 @@ def gunicorn(
 
 
 def report(result: Result, baseline: Result | None = None) -> None:
-    ratio = f"  {result.rate / baseline.rate:6.1%} of bare" if baseline and baseline.rate else ""
+    of = baseline.name.split()[0] if baseline else ""
+    ratio = f"  {result.rate / baseline.rate:6.1%} of {of}" if baseline and baseline.rate else ""
     fail = f"  FAILED {result.failures}" if result.failures else ""
     print(
         f"  {result.name:<34} {result.rate:>8,.0f}/s  p50 {result.p50_ms:7.2f} ms  "
@@ -395,17 +402,28 @@ def measured(meter: CpuMeter, run: Callable[..., Result], *args: object) -> Resu
     return result
 
 
+Endpoint = tuple[str, str, str | None]  # name, path, token pool (None: no token)
+BARE: Endpoint = ("bare INSERT + COMMIT", BARE_PATH, None)
+AUDITED: Endpoint = ("authenticated audited INSERT", AUDITED_PATH, "audited")
+CLOCK_IN = "POST /api/v1/clock/in"
+
+
 def saturated(
-    meter: CpuMeter, port: int, body_file: Path, tokens: dict[str, Path], args: argparse.Namespace
-) -> tuple[Result, Result]:
-    """Maximum throughput of each endpoint, in slots ordered bare, clock, clock, bare."""
+    meter: CpuMeter, port: int, body_file: Path, tokens: dict[str, Path], args: argparse.Namespace,
+    baseline: Endpoint, phase: int,
+) -> tuple[Result, Result]:  # fmt: skip
+    """Maximum throughput of `baseline` and of clock-in, in four slots ordered baseline, clock,
+    clock, baseline (so that a drift in background load cancels out of their ratio)."""
     slot = slot_seconds(args)
-    print(f"\nSaturated, closed loop (wrk; {slot} s slots, bare-clock-clock-bare)")
+    name, path, pool = baseline
+    short = name.split()[0]
+    print(f"\nSaturated, closed loop (wrk; {slot} s slots, {short}-clock-clock-{short})")
+    clock_in = CLOCK_IN if phase == 1 else f"{CLOCK_IN}, again"
     plan = [
-        ("bare INSERT + COMMIT", BARE_PATH, None),
-        ("POST /api/v1/clock/in", CLOCK_PATH, tokens["slot1"]),
-        ("POST /api/v1/clock/in", CLOCK_PATH, tokens["slot2"]),
-        ("bare INSERT + COMMIT", BARE_PATH, None),
+        (name, path, pool and tokens[f"{pool}{phase}a"]),
+        (clock_in, CLOCK_PATH, tokens[f"slot{phase}a"]),
+        (clock_in, CLOCK_PATH, tokens[f"slot{phase}b"]),
+        (name, path, pool and tokens[f"{pool}{phase}b"]),
     ]
     slots = [
         measured(meter, run_wrk, name, port, path, body_file, pool, args, slot)
@@ -413,14 +431,14 @@ def saturated(
     ]
     for result in slots:
         report(result)
-    bare = combine("bare INSERT + COMMIT", [slots[0], slots[3]])
-    clock = combine("POST /api/v1/clock/in", [slots[1], slots[2]])
+    base = combine(name, [slots[0], slots[3]])
+    clock = combine(clock_in, [slots[1], slots[2]])
     print("  both slots together (percentiles: the worse slot):")
-    report(bare)
-    report(clock, bare)
-    if not (bare.requests and clock.requests):
+    report(base)
+    report(clock, base)
+    if not (base.requests and clock.requests):
         raise RuntimeError("an endpoint completed no request: nothing to compare")
-    return bare, clock
+    return base, clock
 
 
 def half_max(
@@ -499,8 +517,12 @@ def main() -> int:
     per_slot = args.pool or GUESS_MAX_RATE * slot_seconds(args) + 100
     pool_sizes = {
         "warmup": GUESS_MAX_RATE * args.warmup + 100,
-        "slot1": per_slot,
-        "slot2": per_slot,
+        "slot1a": per_slot,
+        "slot1b": per_slot,
+        "slot2a": per_slot,
+        "slot2b": per_slot,
+        "audited2a": per_slot,
+        "audited2b": per_slot,
         "open_loop": per_slot + 100,  # half the rate for twice as long as a slot
         "probe": 2,
         "profile": per_slot if args.py_spy else 0,
@@ -533,13 +555,16 @@ def main() -> int:
                 # Warm-up: imports, connection pools, the per-process fence cache, PG caches.
                 run_wrk("warm-up", port, BARE_PATH, body_file, None, args, args.warmup)
                 run_wrk("warm-up", port, CLOCK_PATH, body_file, tokens["warmup"], args, args.warmup)
+                run_wrk("warm-up", port, AUDITED_PATH, body_file, tokens["audited2a"], args, 1)
                 meter = CpuMeter(server.pid, database_url)
-                bare, clock = saturated(meter, port, body_file, tokens, args)
+                bare, clock = saturated(meter, port, body_file, tokens, args, BARE, 1)
                 clock_half, bare_half = half_max(
                     meter, port, body, seeded.pools["open_loop"], bare, clock, args.duration
                 )
                 meter.engine.dispose()
-                report_costs(bare, clock, clock_half, bare_half)
+                # After the targets' phases, so that its writes cannot disturb them.
+                audited, clock_again = saturated(meter, port, body_file, tokens, args, AUDITED, 2)
+                report_costs(bare, clock, clock_half, bare_half, audited, clock_again)
                 profile = None
                 if args.py_spy:
                     profile = profile_clock_in(
@@ -555,6 +580,11 @@ def main() -> int:
                 report_profile(*profile, clock.cpu.app / max(1, clock.requests) * 1e3)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        f"\nFor reference: clock-in at {clock_again.rate / audited.rate:.1%} of the "
+        f"{AUDITED[0]} (authentication as a punch, one time entry through the audit listener, "
+        "COMMIT), measured in slots of their own after the targets' phases"
+    )
     return report_targets(bare, clock, clock_half)
 
 
