@@ -23,7 +23,9 @@ D = Decimal
         (D("7"), D("1.15"), D("33.33"), D("5.37")),  # 8.05 x 0.6667 = 5.366935 → 5.37
     ],
 )
-def test_line_total(quantity: Decimal, price: Decimal, discount: Decimal, expected: Decimal) -> None:
+def test_line_total(
+    quantity: Decimal, price: Decimal, discount: Decimal, expected: Decimal
+) -> None:
     assert line_total(quantity, price, discount) == expected
 
 
@@ -40,7 +42,7 @@ def _line(quantity: str, price: str, vat: str, discount: str = "0") -> SimpleNam
 
 
 def test_document_totals_tax_each_line() -> None:
-    """Per-line tax: Σ round(line × rate), which differs from rounding the sum once."""
+    """Per-line tax: Σ round(line x rate), which differs from rounding the sum once."""
     document = SimpleNamespace(subtotal=None, vat_amount=None, total_amount=None)
     lines = [_line("1", "0.05", "10"), _line("1", "0.05", "10"), _line("1", "0.05", "10")]
     price_document(document, lines, "unit_price", document_rate=None)
