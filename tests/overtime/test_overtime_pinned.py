@@ -45,7 +45,7 @@ def at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 def test_a_large_rate_that_fits_int64_is_priced_with_python_ints() -> None:
     """The rate's numerator fits int64 but seconds x numerator x 300 does not: the guard must
-    switch to Python ints (checking only the denominator paid -1,393,680,116,478.23)."""
+    switch to Python ints (in int64 the week came out as -45,838,138,860.68)."""
     rate = Decimal("99999999999999.99")
     rate_num, rate_den = rate_ratios([rate])
     assert (rate_num.dtype, rate_den.dtype) == (np.int64, np.int64)
