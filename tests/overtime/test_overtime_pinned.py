@@ -23,8 +23,10 @@ from overtime import (
     detect_alerts,
     gross_pay,
     pay_amount,
+    pay_amounts,
     pay_cents,
     rate_ratios,
+    seconds_to_hours,
     short_rest,
 )
 from overtime.calendar import to_utc
@@ -164,6 +166,43 @@ def test_pay_error_messages() -> None:
         pay_amount(H, 10, "-1")
     with pytest.raises(ValueError, match=r"^hourly_rate must be a finite, non-negative amount"):
         gross_pay(Buckets(H, 0, 0), "-5")
+
+
+def test_pay_amounts_are_gross_pays_lines() -> None:
+    policy = Policy.for_rule("custom", overtime_multiplier="1.75", double_time_multiplier="3")
+    buckets = Buckets(1800, 1800, 18)
+    assert pay_amounts(buckets, Decimal("10.01"), policy) == (
+        Decimal("5.01"),  # 5.005
+        Decimal("8.76"),  # 8.75875
+        Decimal("0.15"),  # 0.15015
+    )
+    with pytest.raises(ValueError, match=r"^hourly_rate must be a finite, non-negative amount"):
+        pay_amounts(buckets, Decimal("-1"), policy)
+
+
+def test_seconds_to_hours_error_message() -> None:
+    with pytest.raises(ValueError, match=r"^seconds must not be negative$"):
+        seconds_to_hours(-1)
+
+
+# -- the engine's refusals ---------------------------------------------------------------------
+
+
+def test_overlapping_intervals_are_refused_naming_both() -> None:
+    first = WorkInterval(at(MON, 8), at(MON, 12), entry_id="e1")
+    second = WorkInterval(at(MON, 11), at(MON, 13))
+    with pytest.raises(ValueError) as refused:
+        compute_overtime([second, first], FLSA)
+    assert str(refused.value) == (
+        "overlapping intervals would count the same seconds twice: "
+        "entry e1 [2026-06-01T08:00:00+00:00, 2026-06-01T12:00:00+00:00) and "
+        "[2026-06-01T11:00:00+00:00, 2026-06-01T13:00:00+00:00)"
+    )
+
+
+def test_compute_overtime_refuses_what_is_not_an_interval() -> None:
+    with pytest.raises(TypeError, match=r"^expected WorkInterval, got tuple$"):
+        compute_overtime([(at(MON, 8), at(MON, 9))], FLSA)  # type: ignore[list-item]
 
 
 # -- policy ------------------------------------------------------------------------------------
