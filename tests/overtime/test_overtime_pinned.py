@@ -58,6 +58,29 @@ def test_a_large_rate_that_fits_int64_is_priced_with_python_ints() -> None:
     assert pay_amount(week, rate, Decimal("1.5")) == Decimal("25199999999999997.48")
 
 
+def test_the_guard_counts_the_multiplier_and_the_cents_factor() -> None:
+    """seconds x rate numerator is 1e17, under 2^60, but x 600 (1.5 x 2 x 100) is past int64:
+    a guard that left out the multiplier's factor computed 32,359,498,464.37."""
+    rate = Decimal("277777777777.77")
+    rate_num, rate_den = rate_ratios([rate])
+    cents = pay_cents(np.array([H, 2 * H]), rate_num, rate_den, Decimal("1.5"))
+    assert [int(c) for c in cents] == [41_666_666_666_666, 83_333_333_333_331]
+    assert pay_amount(H, rate, Decimal("1.5")) == Decimal("416666666666.66")  # .655 half-up
+
+
+def test_the_guard_counts_the_multipliers_denominator() -> None:
+    """A 1e-15 rate at 1.375 (11/8): rate denominator x 3600 x 8 is past int64; a guard that
+    divided by the multiplier's denominator instead paid -0.04."""
+    rate_num, rate_den = rate_ratios([Decimal("1E-15")])
+    assert pay_cents(np.array([3600 * 10**6]), rate_num, rate_den, Decimal("1.375")).tolist() == [0]
+
+
+def test_pay_cents_of_no_lines_is_empty() -> None:
+    rate_num, rate_den = rate_ratios([])
+    cents = pay_cents(np.array([], dtype=np.int64), rate_num, rate_den, Decimal("1.5"))
+    assert cents.tolist() == []
+
+
 def test_pay_cents_are_integers_not_floats() -> None:
     """A true division in the half-up step would give 2500.5 cents for 25.005."""
     rate_num, rate_den = rate_ratios([Decimal("10.01"), Decimal("25.00")])
@@ -166,6 +189,10 @@ def test_pay_error_messages() -> None:
         pay_amount(H, 10, "-1")
     with pytest.raises(ValueError, match=r"^hourly_rate must be a finite, non-negative amount"):
         gross_pay(Buckets(H, 0, 0), "-5")
+    with pytest.raises(
+        ValueError, match=r"^multiplier must be a finite, non-negative amount, not '-1'$"
+    ):
+        gross_pay(Buckets(H, 0, 0), 10, overtime_multiplier="-1")
 
 
 def test_pay_amounts_are_gross_pays_lines() -> None:
