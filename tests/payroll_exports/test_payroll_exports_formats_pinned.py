@@ -3,13 +3,16 @@ the registry's decorator, and the exact messages of refusals a payroll clerk rea
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import pytest
 
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
-from payroll_exports.registry import FORMATS, register_format
+from payroll_exports.formats.adp import adp_text
+from payroll_exports.registry import FORMATS, register_format, render_export
+from payroll_exports.text import slugify
 
 
 @pytest.fixture
@@ -83,3 +86,98 @@ def test_gusto_employee_id_message(ctx: ExportContext) -> None:
         "The Gusto employee ID of Ann Lee (employee_number 1) is '12345'; "
         "Gusto employee IDs are 6 letters or digits."
     )
+
+
+def test_render_export_names_its_format(ctx: ExportContext) -> None:
+    exported = render_export("csv", ctx, [hours_row("1")])
+    assert (exported.format_name, exported.media_type) == ("csv", "text/csv; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"adp_company_code": None},
+            "The ADP export needs the organization's ADP company code (Co Code).",
+        ),
+        (
+            {"adp_company_code": 'A,"'},
+            "The ADP company code is 'A,\"'; ADP does not accept '\"', ',' in a paydata file.",
+        ),
+        ({"adp_company_code": "A B"}, "The ADP company code 'A B' must be 2 or 3 letters or digits."),
+        (
+            {"adp_company_code": "a{"},
+            "The ADP company code is 'a{'; ADP does not accept '{' in a paydata file.",
+        ),
+        (
+            {"adp_batch_id": "B\\1"},
+            "The ADP batch id is 'B\\\\1'; ADP does not accept '\\\\' in a paydata file.",
+        ),
+        ({"adp_batch_id": "123456789"}, "The ADP batch id '123456789' must be 1 to 8 characters."),
+        (
+            {"adp_double_time_code": ""},
+            "The ADP double-time hours code (Hours 3 Code) must not be empty.",
+        ),
+        (
+            {"adp_double_time_code": "D,"},
+            "The ADP double-time hours code is 'D,'; ADP does not accept ',' in a paydata file.",
+        ),
+        (
+            {"adp_double_time_code": "DΩ"},
+            "The ADP double-time hours code is 'DΩ', which contains 'Ω' (U+03A9) with no ASCII "
+            "equivalent; this format only accepts ASCII, so correct the value and export again.",
+        ),
+    ],
+)
+def test_adp_settings_messages(ctx: ExportContext, settings: dict[str, str], message: str) -> None:
+    with pytest.raises(ExportError) as caught:
+        get_format("adp").render(dataclasses.replace(ctx, **settings), [hours_row("1")], [])
+    assert str(caught.value) == message
+
+
+def test_adp_accepts_the_ends_of_its_character_range(ctx: ExportContext) -> None:
+    # Space (32) and "z" (122) are the first and last characters ADP takes.
+    custom = dataclasses.replace(ctx, adp_company_code="abz", adp_batch_id="B 1")
+    assert get_format("adp").render(custom, [hours_row("1")], []).endswith(
+        b"abz,B 1,000001,1.00,,,\r\n"
+    )
+
+
+def test_adp_text_names_the_employee() -> None:
+    with pytest.raises(ExportError) as caught:
+        adp_text("a,b", field="note", employee="Ann Lee (employee_number 7)")
+    assert str(caught.value) == (
+        "The note of Ann Lee (employee_number 7) is 'a,b'; ADP does not accept ',' in a "
+        "paydata file."
+    )
+    with pytest.raises(ExportError, match=r"^The note of Ann Lee \(employee_number 7\) is 'Ω'"):
+        adp_text("Ω", field="note", employee="Ann Lee (employee_number 7)")
+
+
+def test_quickbooks_settings_messages(ctx: ExportContext) -> None:
+    unnamed = dataclasses.replace(ctx, quickbooks_company_name=None)
+    with pytest.raises(ExportError) as caught:
+        get_format("quickbooks_iif").render(unnamed, [], [])
+    assert str(caught.value) == (
+        "The QuickBooks export needs the organization's QuickBooks company name."
+    )
+    odd_time = dataclasses.replace(ctx, quickbooks_company_create_time="Ω")
+    with pytest.raises(ExportError) as caught:
+        get_format("quickbooks_iif").render(odd_time, [], [])
+    assert str(caught.value) == (
+        "The QuickBooks company create time is 'Ω', which contains 'Ω' (U+03A9) with no ASCII "
+        "equivalent; this format only accepts ASCII, so correct the value and export again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "max_length", "expected"),
+    [
+        ("  Acme  ", 40, "acme"),
+        ("(Acme) & Co.", 40, "acme-co"),
+        ("abc def", 4, "abc"),  # cut at the separator: no trailing hyphen
+        ("!!!", 40, "fieldclock"),
+    ],
+)
+def test_slugify_trims_separators(text: str, max_length: int, expected: str) -> None:
+    assert slugify(text, max_length=max_length) == expected
