@@ -58,9 +58,7 @@ def hours_row(number: str, **overrides: object) -> EmployeeTotals:
 
 
 def test_adp_file_number_of_exactly_six_digits(ctx: ExportContext) -> None:
-    assert get_format("adp").render(ctx, [hours_row("123456")], []).endswith(
-        b"123456,1.00,,,\r\n"
-    )
+    assert get_format("adp").render(ctx, [hours_row("123456")], []).endswith(b"123456,1.00,,,\r\n")
 
 
 def test_adp_file_number_messages(ctx: ExportContext) -> None:
@@ -104,7 +102,10 @@ def test_render_export_names_its_format(ctx: ExportContext) -> None:
             {"adp_company_code": 'A,"'},
             "The ADP company code is 'A,\"'; ADP does not accept '\"', ',' in a paydata file.",
         ),
-        ({"adp_company_code": "A B"}, "The ADP company code 'A B' must be 2 or 3 letters or digits."),
+        (
+            {"adp_company_code": "A B"},
+            "The ADP company code 'A B' must be 2 or 3 letters or digits.",
+        ),
         (
             {"adp_company_code": "a{"},
             "The ADP company code is 'a{'; ADP does not accept '{' in a paydata file.",
@@ -138,8 +139,10 @@ def test_adp_settings_messages(ctx: ExportContext, settings: dict[str, str], mes
 def test_adp_accepts_the_ends_of_its_character_range(ctx: ExportContext) -> None:
     # Space (32) and "z" (122) are the first and last characters ADP takes.
     custom = dataclasses.replace(ctx, adp_company_code="abz", adp_batch_id="B 1")
-    assert get_format("adp").render(custom, [hours_row("1")], []).endswith(
-        b"abz,B 1,000001,1.00,,,\r\n"
+    assert (
+        get_format("adp")
+        .render(custom, [hours_row("1")], [])
+        .endswith(b"abz,B 1,000001,1.00,,,\r\n")
     )
 
 
