@@ -28,6 +28,7 @@ from overtime import (
     rate_ratios,
     seconds_to_hours,
     short_rest,
+    weekly_progress,
 )
 from overtime.calendar import to_utc
 
@@ -291,7 +292,28 @@ def test_a_shift_ending_with_two_entries_names_the_later_started_one() -> None:
     )
 
 
+def test_weekly_progress_with_a_zero_threshold_and_its_refusal() -> None:
+    at_zero = Policy.for_rule("custom", weekly_overtime_after_hours=0)
+    progress = weekly_progress(60, at_zero)
+    assert (progress.threshold_seconds, progress.over, progress.approaching) == (0, True, False)
+    assert weekly_progress(0, at_zero).over is False
+    with pytest.raises(ValueError, match=r"^counted_seconds must not be negative$"):
+        weekly_progress(-1, FLSA)
+
+
 def test_short_rest_error_messages() -> None:
+    with pytest.raises(ValueError, match=r"^min_rest_hours is not a decimal number: 'x'$"):
+        short_rest([], min_rest_hours="x")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^min_rest_hours must be a whole number of seconds, not 10\.0001 h$"
+    ):
+        short_rest([], min_rest_hours=Decimal("10.0001"))
+    with pytest.raises(ValueError, match=r"^max_break_hours is not a decimal number: 'x'$"):
+        short_rest([], max_break_hours="x")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^max_break_hours must be a whole number of seconds, not 1\.0001 h$"
+    ):
+        short_rest([], max_break_hours=Decimal("1.0001"))
     with pytest.raises(ValueError, match=r"^max_break_hours must be below min_rest_hours$"):
         short_rest([], min_rest_hours=3, max_break_hours=3)
     with pytest.raises(ValueError, match=r"^max_break_hours must not be negative$"):
