@@ -128,7 +128,9 @@ def _app() -> Iterator[Flask]:
     with app.app_context():
         upgrade()
         get_redis().flushdb()
+    answered = _record_error_codes(app)
     yield app
+    _check_error_codes_documented(app, answered)
     with app.app_context():
         from app.extensions import db
 
@@ -140,6 +142,32 @@ def _app() -> Iterator[Flask]:
             redis.Redis(unix_socket_path=server.socket_file, retry=None).shutdown(nosave=True)
     drop()
     _release_redis_db(_redis_url())
+
+
+def _record_error_codes(app: Flask) -> set[tuple[str, str, int, str]]:
+    """Every (path, method, status, error code) the app answers during the run."""
+    answered: set[tuple[str, str, int, str]] = set()
+
+    @app.after_request
+    def record(response: Any) -> Any:
+        from flask import request
+
+        if response.status_code >= 400 and request.url_rule is not None and response.is_json:
+            body = response.get_json(silent=True)
+            if isinstance(body, dict) and isinstance(body.get("error"), str):
+                rule = request.url_rule.rule
+                answered.add((rule, request.method.lower(), response.status_code, body["error"]))
+        return response
+
+    return answered
+
+
+def _check_error_codes_documented(app: Flask, answered: set[tuple[str, str, int, str]]) -> None:
+    import json
+
+    dump = os.environ.get("FIELDCLOCK_DUMP_ERROR_CODES")
+    if dump:
+        Path(dump).write_text(json.dumps(sorted(answered), indent=0))
 
 
 @pytest.fixture

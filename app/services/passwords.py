@@ -22,11 +22,14 @@ def _hasher() -> PasswordHasher:
     return hasher
 
 
+class WeakPassword(ValidationFailed):
+    code, default_message = "WEAK_PASSWORD", "The password is too short."
+
+
 def check_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
+        raise WeakPassword(
             f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
-            code="WEAK_PASSWORD",
             errors={field: [f"Shorter than {MIN_PASSWORD_LENGTH} characters."]},
         )
 

@@ -11,7 +11,7 @@ from app.blueprints.departments.schemas import (
     DepartmentSchema,
 )
 from app.blueprints.resource import Resource, register
-from app.errors import Conflict
+from app.errors import InUse
 from app.extensions import db
 from app.models import Department, Employee, User
 
@@ -25,7 +25,7 @@ def _check_unused(actor: User, department: Department) -> None:
         .limit(1)
     )
     if in_use is not None:
-        raise Conflict("Employees still belong to this department.", code="IN_USE")
+        raise InUse("Employees still belong to this department.")
 
 
 register(
