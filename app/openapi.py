@@ -102,9 +102,7 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     "XPagination": {
         "description": "Where this page sits, as JSON (`Pagination`).",
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Pagination"}}
-        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pagination"}}},
     },
 }
 PAGINATION_METADATA = {
@@ -312,7 +310,7 @@ def document_operation(path: str, method: str, operation: dict[str, Any], rule: 
         responses[str(status)] = error_response(status, codes, responses.get(str(status)))
     if facts.get("idempotent"):  # a stored 2xx-4xx answer is replayed as it was
         for status, response in responses.items():
-            if status[0] in "234" and isinstance(response, dict):
+            if status[0] in "234" and status != "401" and isinstance(response, dict):
                 response.setdefault("headers", {})["Idempotent-Replayed"] = "IdempotentReplayed"
     if not parameters:
         del operation["parameters"]

@@ -16,6 +16,7 @@ from flask.views import MethodView
 from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
 from app.extensions import db
 from app.models import User
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import resources
 from app.services.tenancy import get_or_404
@@ -32,7 +33,8 @@ class Resource:
     write: str
     equal_filters: tuple[str, ...] = ()
     text_search: tuple[str, ...] = ()
-    # Called before a soft delete; raises a DomainError when the row is still in use.
+    # Called before a soft delete; raises a DomainError when the row is still in use (say
+    # which with `@app.openapi.raises` on it, and the delete documents those codes).
     check_delete: Callable[[User, Any], None] | None = None
     label: str = field(default="")
 
@@ -57,6 +59,7 @@ def register(blp: Blueprint, path: str, res: Resource) -> None:
         @blp.arguments(res.create_schema)
         @blp.response(201, res.schema)
         @blp.doc(summary=f"Create one of {label}")
+        @etagged
         def post(self, body: dict[str, Any]) -> Any:
             obj = resources.create(res.model, current_actor(), body)
             db.session.commit()
@@ -66,6 +69,7 @@ def register(blp: Blueprint, path: str, res: Resource) -> None:
         @requires(res.read)
         @blp.response(200, res.schema)
         @blp.doc(summary=f"Get one of {label}")
+        @etagged
         def get(self, item_id: uuid.UUID) -> Any:
             return with_etag(schema, get_or_404(res.model, item_id, current_actor()))
 
@@ -73,6 +77,7 @@ def register(blp: Blueprint, path: str, res: Resource) -> None:
         @blp.arguments(res.patch_schema)
         @blp.response(200, res.schema)
         @blp.doc(summary=f"Change one of {label}")
+        @etagged
         def patch(self, body: dict[str, Any], item_id: uuid.UUID) -> Any:
             obj = get_or_404(res.model, item_id, current_actor())
             check_if_match(schema, obj)
@@ -83,6 +88,8 @@ def register(blp: Blueprint, path: str, res: Resource) -> None:
         @requires(res.write)
         @blp.response(204)
         @blp.doc(summary=f"Delete one of {label}")
+        @etagged
+        @raises(*getattr(res.check_delete, "_fieldclock_errors", ()))
         def delete(self, item_id: uuid.UUID) -> None:
             obj = get_or_404(res.model, item_id, current_actor())
             check_if_match(schema, obj)

@@ -50,6 +50,16 @@ class DuplicatePunch(Conflict):
     code, default_message = "DUPLICATE_PUNCH", "This punch was already received."
 
 
+# What any punch can be refused with, besides its kind's own state errors (documentation).
+PUNCH_ERRORS = (
+    NotAnEmployee,
+    DuplicatePunch,
+    punches.TimestampOutOfRange,
+    punches.GeofenceOutside,
+    punches.AccuracyTooLow,
+)
+
+
 @dataclass
 class PunchOutcome:
     punch: Punch | Unreadable

@@ -16,9 +16,13 @@ from app.blueprints.approvals.schemas import (
     DecisionSchema,
 )
 from app.blueprints.common import Blueprint, paginate
+from app.errors import InvalidTransition
 from app.extensions import db
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import approvals, time_entry_lifecycle
+from app.services.approvals import NoApprovalHandler
+from app.services.time_entry_lifecycle import SelfApprovalForbidden
 
 blp = Blueprint(
     "approvals",
@@ -43,6 +47,8 @@ class ApprovalDecision(MethodView):
     @requires("time:approve")
     @blp.arguments(DecisionSchema)
     @blp.response(200, ApprovalSchema)
+    @raises(InvalidTransition, SelfApprovalForbidden, NoApprovalHandler)
+    @blp.doc(operationId="decideApproval")
     def post(self, body: dict[str, Any], approval_id: uuid.UUID) -> Any:
         """Approve or reject one request through its module's rules."""
         approval = approvals.get_in_queue(current_actor(), approval_id)
@@ -56,6 +62,7 @@ class TimeEntryDecisions(MethodView):
     @requires("time:approve")
     @blp.arguments(BulkDecisionSchema)
     @blp.response(200, BulkResultsSchema)
+    @blp.doc(operationId="decideTimeEntries")
     def post(self, body: dict[str, Any]) -> Any:
         """Approve or reject many time entries; each id gets its own result."""
         results = time_entry_lifecycle.bulk_decide(

@@ -14,10 +14,12 @@ from app.blueprints.resource import Resource, register
 from app.errors import InUse
 from app.extensions import db
 from app.models import Department, Employee, User
+from app.openapi import raises
 
 blp = Blueprint("departments", __name__, url_prefix="/api/v1", description="Departments.")
 
 
+@raises(InUse)
 def _check_unused(actor: User, department: Department) -> None:
     in_use = db.session.scalar(
         sa.select(Employee.id)
