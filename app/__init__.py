@@ -72,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             }
         },
         "security": [{"bearerAuth": []}],
+        # Paths carry their /api/v1 prefix: the server is wherever the document was served.
+        "servers": [{"url": "/", "description": "This server"}],
         "info": {"description": "Field time tracking: punches, approvals, overtime, payroll."},
     }
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -39,6 +39,7 @@ import marshmallow as ma
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 
 from app.errors import HTTP_CODES, error_catalog
 
@@ -101,26 +102,15 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "enum": ["true"]},
     },
     "XPagination": {
-        "description": "Where this page sits, as JSON (`Pagination`).",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pagination"}}},
+        "description": "Where this page sits, as JSON (`PaginationMetadata`).",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}
+        },
     },
 }
-PAGINATION_METADATA = {
-    "type": "object",
-    "properties": {
-        name: {"type": "integer", "minimum": 0 if name == "total" else 1}
-        for name in (
-            "total",
-            "total_pages",
-            "first_page",
-            "last_page",
-            "page",
-            "previous_page",
-            "next_page",
-        )
-    },
-    "required": ["total", "total_pages", "first_page", "last_page", "page"],
-}
+# flask-smorest's own schema of these fields (total, total_pages, first_page, last_page, page,
+# previous_page, next_page), which `paginate` writes; reused so that there is one such model.
+PAGINATION = "PaginationMetadata"
 
 
 class ErrorSchema(ma.Schema):
@@ -365,7 +355,7 @@ class SharedErrorResponsesPlugin(BasePlugin):
                 plugin.converter.add_attribute_function(decimal_string_properties)
                 plugin.converter.add_attribute_function(nullable_reference)
         spec.components.schema("Error", schema=ErrorSchema)
-        spec.components.schema("Pagination", PAGINATION_METADATA)
+        spec.components.schema(PAGINATION, schema=PaginationMetadataSchema)
         spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY, lazy=True)
         spec.components.parameter("IfMatch", "header", IF_MATCH, lazy=True)
         for name, header in HEADERS.items():
@@ -425,8 +415,8 @@ def finish_document(spec: dict[str, Any]) -> dict[str, Any]:
     requests += [op.get("parameters", []) for op in operations]
     answers = [op.get("responses", {}) for op in operations]
     sent = _reachable(requests, schemas)
-    # (Pagination lists its own: previous_page and next_page are left out at the ends.)
-    for name in _reachable(answers, schemas) - sent - {"Error", "Pagination"}:
+    # (previous_page and next_page of a page's metadata are left out at the ends.)
+    for name in _reachable(answers, schemas) - sent - {"Error", PAGINATION}:
         properties = schemas[name].get("properties") or {}
         if schemas[name].get("type") == "object" and properties:
             schemas[name]["required"] = list(properties)

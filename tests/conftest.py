@@ -130,7 +130,6 @@ def _app() -> Iterator[Flask]:
         get_redis().flushdb()
     answered = _record_error_codes(app)
     yield app
-    _check_error_codes_documented(app, answered)
     with app.app_context():
         from app.extensions import db
 
@@ -142,6 +141,7 @@ def _app() -> Iterator[Flask]:
             redis.Redis(unix_socket_path=server.socket_file, retry=None).shutdown(nosave=True)
     drop()
     _release_redis_db(_redis_url())
+    _check_error_codes_documented(app, answered)
 
 
 def _record_error_codes(app: Flask) -> set[tuple[str, str, int, str]]:
@@ -163,11 +163,28 @@ def _record_error_codes(app: Flask) -> set[tuple[str, str, int, str]]:
 
 
 def _check_error_codes_documented(app: Flask, answered: set[tuple[str, str, int, str]]) -> None:
-    import json
+    """Every error code any test got from an operation is one that the operation's OpenAPI
+    response for that status lists (`x-error-codes`): the `@raises` of the views are checked
+    against what the whole suite saw them answer."""
+    import re
 
-    dump = os.environ.get("FIELDCLOCK_DUMP_ERROR_CODES")
-    if dump:
-        Path(dump).write_text(json.dumps(sorted(answered), indent=0))
+    from app.extensions import api
+
+    with app.app_context():
+        paths = api.spec.to_dict()["paths"]
+    undocumented = []
+    for rule, method, status, code in sorted(answered):
+        operation = paths.get(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule), {}).get(method)
+        if operation is None:
+            continue  # not in the document (e.g. an OPTIONS or a 405)
+        listed = operation["responses"].get(str(status), {}).get("x-error-codes", [])
+        if code not in listed:
+            undocumented.append(f"{operation['operationId']}: {status} {code} (lists {listed})")
+    if undocumented:
+        pytest.fail(
+            "Answered with error codes the OpenAPI document does not list for the operation "
+            "(add the error class to the view's @raises):\n" + "\n".join(undocumented)
+        )
 
 
 @pytest.fixture

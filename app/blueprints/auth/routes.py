@@ -72,7 +72,12 @@ def login(body: dict[str, Any]) -> Any:
 @blp.response(200, TokensSchema)
 @blp.doc(operationId="refreshTokens")
 def refresh() -> Any:
-    """Trade a refresh token (as Bearer) for new tokens; each refresh token works once."""
+    """Trade a refresh token (as Bearer) for new tokens; each refresh token works once.
+
+    Send the *refresh* token as `Authorization: Bearer <refresh_token>` (an access token
+    is 401). Using a refresh token a second time revokes the whole session (401
+    TOKEN_REVOKED): log in again. Call this on 401 TOKEN_EXPIRED from any other operation.
+    """
     verify_jwt_in_request(refresh=True)
     claims = get_jwt()
     try:
@@ -88,7 +93,10 @@ def refresh() -> Any:
 @requires("self")
 @blp.response(204)
 def logout() -> None:
-    """Revoke this session: its access and refresh tokens stop working at once."""
+    """Revoke this session: its access and refresh tokens stop working at once.
+
+    Send the *access* token as the bearer.
+    """
     auth.logout(current_session_id(), current_actor())
     db.session.commit()
 

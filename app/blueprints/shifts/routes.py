@@ -65,6 +65,7 @@ class GenerateShifts(MethodView):
     @requires("shifts:write")
     @blp.arguments(GenerateSchema)
     @blp.response(201, ShiftSchema(many=True), headers=SKIPPED_HEADER)
+    @raises(ShiftOverlap)
     @blp.doc(operationId="generateShifts")
     def post(self, body: dict[str, Any]) -> Any:
         """Generate a template's shifts over dates for employees (skipped count in a header)."""

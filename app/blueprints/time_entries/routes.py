@@ -96,9 +96,14 @@ class ApproveEntry(MethodView):
     @requires("time:approve")
     @blp.response(200, TimeEntrySchema)
     @etagged
-    @raises(InvalidTransition, SelfApprovalForbidden)
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked)
     def post(self, entry_id: uuid.UUID) -> Any:
-        """Approve a submitted entry of a report; it is locked from then on."""
+        """Approve a submitted entry of a report; it is locked from then on.
+
+        The entry's way: by the time entry's id. `POST /approvals/{approval_id}/decision` is
+        the same decision reached from the approval queue; either one resolves both the entry
+        and its pending approval request.
+        """
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
         lifecycle.approve(current_actor(), entry)
         db.session.commit()
@@ -111,7 +116,7 @@ class RejectEntry(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, TimeEntrySchema)
     @etagged
-    @raises(InvalidTransition, SelfApprovalForbidden)
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked)
     def post(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
         """Reject a submitted entry of a report, with a reason."""
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
