@@ -221,6 +221,8 @@ def operation_id(path: str, method: str, view: str | None, lists: bool) -> str:
             ]
         )
     statics = [s for s, p in zip(segments, is_param, strict=True) if not p]
+    if statics[0] == "settings":  # /settings/payroll: the payroll settings
+        statics = [*statics[1:], "settings"]
     if is_param[-1]:
         verb = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}[method]
         return _camel([verb, *statics[:-1], _singular(statics[-1])])
