@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.blueprints.common import Currency, Schema, TimeZone
+from app.models.identity import ROLES, USER_STATUSES
 
 
 class OrganizationSchema(Schema):
@@ -30,11 +31,16 @@ class UserSchema(Schema):
     first_name = ma.fields.String(dump_only=True)
     last_name = ma.fields.String(dump_only=True)
     phone = ma.fields.String(dump_only=True, allow_none=True)
-    role = ma.fields.String(dump_only=True)
-    status = ma.fields.String(dump_only=True)
+    role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
+    status = ma.fields.String(dump_only=True, metadata={"enum": list(USER_STATUSES)})
     organization_id = ma.fields.UUID(dump_only=True)
     workspace_id = ma.fields.UUID(dump_only=True)
-    employee_id = ma.fields.Method("_employee_id", dump_only=True, allow_none=True)
+    employee_id = ma.fields.Method(
+        "_employee_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string", "format": "uuid"},
+    )
     last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)

@@ -27,7 +27,7 @@ class TaskSchema(Schema):
     type = ma.fields.String(validate=ma.validate.Length(min=1, max=50))
     category = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=50))
     priority = ma.fields.String(validate=ma.validate.OneOf(TASK_PRIORITIES))
-    status = ma.fields.String(dump_only=True)
+    status = ma.fields.String(dump_only=True, metadata={"enum": list(TASK_STATUSES)})
     progress_percent = ma.fields.Integer(dump_only=True)
     assigned_to = ma.fields.UUID(allow_none=True)
     assigned_by = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -62,7 +62,7 @@ class TaskCreateSchema(TaskSchema):
 
 
 class TaskQueryArgsSchema(PageArgsSchema):
-    assigned_to = MeOrId(metadata={"description": "An employee id, or `me`."})
+    assigned_to = MeOrId(metadata={"type": "string", "description": "An employee id, or `me`."})
     status = ma.fields.String(validate=ma.validate.OneOf(TASK_STATUSES))
     priority = ma.fields.String(validate=ma.validate.OneOf(TASK_PRIORITIES))
     parent_task_id = ma.fields.UUID(metadata={"description": "The subtasks of this task."})
