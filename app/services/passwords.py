@@ -22,6 +22,14 @@ def _hasher() -> PasswordHasher:
     return hasher
 
 
+# For the schemas' OpenAPI: the minimum is checked here (422 WEAK_PASSWORD), not by the schema
+# (which would answer VALIDATION_ERROR), but a client should know it before sending.
+PASSWORD_DOC = {
+    "minLength": MIN_PASSWORD_LENGTH,
+    "description": f"At least {MIN_PASSWORD_LENGTH} characters (422 WEAK_PASSWORD otherwise).",
+}
+
+
 class WeakPassword(ValidationFailed):
     code, default_message = "WEAK_PASSWORD", "The password is too short."
 

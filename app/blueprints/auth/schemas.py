@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from app.blueprints.common import Currency, Schema, TimeZone
 from app.models.identity import ROLES, USER_STATUSES
+from app.services.passwords import PASSWORD_DOC
 
 
 class OrganizationSchema(Schema):
@@ -53,7 +54,7 @@ class UserSchema(Schema):
 class OwnerSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
     password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+        required=True, load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
     )
     first_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     last_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))

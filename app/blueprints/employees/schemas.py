@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from app.blueprints.common import Currency, Money, PageArgsSchema, Schema, TimeZone
 from app.models.identity import EMPLOYEE_STATUSES, ROLES
+from app.services.passwords import PASSWORD_DOC
 
 NAME = ma.validate.Length(min=1, max=100)
 NUMBER = ma.validate.Length(min=1, max=50)
@@ -65,7 +66,9 @@ class EmployeeCreateSchema(_EmployeeWritable):
     first_name = ma.fields.String(required=True, validate=NAME)
     last_name = ma.fields.String(required=True, validate=NAME)
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
+    )
     employee_number = ma.fields.String(required=True, validate=NUMBER)
     hourly_rate = Money(required=True)
 
