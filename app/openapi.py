@@ -41,7 +41,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
 
-from app.errors import HTTP_CODES, error_catalog
+from app.errors import HTTP_CODES, DomainError, error_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 BODY_METHODS = frozenset({"post", "put", "patch"})
@@ -133,7 +133,7 @@ class ErrorSchema(ma.Schema):
 # --- the decorators that only document ------------------------------------------------------
 
 
-def raises(*errors: type[Exception]) -> Callable[[F], F]:
+def raises(*errors: type[DomainError]) -> Callable[[F], F]:
     """The domain errors (DomainError subclasses) a view can answer, besides the shared ones;
     their statuses and codes are the classes' own."""
 
@@ -158,7 +158,7 @@ def view_facts(function: Any, view_name: str | None) -> dict[str, Any]:
         "view": view_name,
         "idempotent": bool(getattr(function, "_fieldclock_idempotent", False)),
         "etag": bool(getattr(function, "_fieldclock_etag", False)),
-        "errors": sorted({(e.status, e.code) for e in errors}),  # type: ignore[attr-defined]
+        "errors": sorted({(e.status, e.code) for e in errors}),
     }
 
 
@@ -298,8 +298,8 @@ def document_operation(path: str, method: str, operation: dict[str, Any], rule: 
         if {"page", "page_size"} <= query:
             headers["X-Pagination"] = "XPagination"
     has_path_ids = bool(rule is not None and rule.arguments)
-    for status, codes in error_codes(method, operation, has_path_ids, facts).items():
-        responses[str(status)] = error_response(status, codes, responses.get(str(status)))
+    for code, listed in error_codes(method, operation, has_path_ids, facts).items():
+        responses[str(code)] = error_response(code, listed, responses.get(str(code)))
     if facts.get("idempotent"):  # a stored 2xx-4xx answer is replayed as it was
         for status, response in responses.items():
             if status[0] in "234" and status != "401" and isinstance(response, dict):
@@ -432,4 +432,4 @@ class DocumentedApi(Api):
     def _init_spec(self, *args: Any, **kwargs: Any) -> None:
         super()._init_spec(*args, **kwargs)
         build = self.spec.to_dict
-        self.spec.to_dict = lambda: finish_document(build())  # type: ignore[method-assign]
+        self.spec.to_dict = lambda: finish_document(build())
