@@ -144,6 +144,16 @@ def raises(*errors: type[DomainError]) -> Callable[[F], F]:
     return mark
 
 
+def declared_errors(cls: type, method: str) -> tuple[type[DomainError], ...]:
+    """What `@raises` says of `method` anywhere in `cls`'s MRO: an override that calls `super`
+    can also raise what the base raises (the generic resources' service hooks)."""
+    found: list[type[DomainError]] = []
+    for base in cls.__mro__:
+        if method in vars(base):
+            found.extend(getattr(vars(base)[method], "_fieldclock_errors", ()))
+    return tuple(dict.fromkeys(found))
+
+
 def etagged(view: F) -> F:
     """The view answers with an `ETag` (`with_etag`) and, as a PUT/PATCH/DELETE, honours
     `If-Match` (`check_if_match`)."""

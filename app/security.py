@@ -58,7 +58,29 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "summaries:recompute": ADMINS | {"payroll"},
     "payroll_exports:read": ADMINS | {"payroll"},
     "payroll_exports:write": ADMINS | {"payroll"},
+    # ERP_API.md: employees may browse the products and customers a task names.
+    "catalog:read": ALL_ROLES,
 }
+
+# ERP domain → the roles that write it (ERP_API.md, "Roles"). Owners and admins hold every
+# permission; managers read every domain; payroll reads and writes finance; employees hold
+# none of these (their one way in is `catalog:read`).
+DOMAIN_WRITERS: dict[str, frozenset[str]] = {
+    "identity": ADMINS,
+    "crm": ADMINS | {"manager"},
+    "inventory": ADMINS | {"manager"},
+    "purchasing": ADMINS | {"manager"},
+    "sales": ADMINS | {"manager"},
+    "production": ADMINS | {"manager"},
+    "finance": ADMINS | {"payroll"},
+    "planning": ADMINS,
+    "reporting": ADMINS,
+    "data": ADMINS,
+    "agents": ADMINS,
+}
+for _domain, _writers in DOMAIN_WRITERS.items():
+    PERMISSIONS[f"{_domain}:read"] = ADMINS | {"manager"} | _writers
+    PERMISSIONS[f"{_domain}:write"] = _writers
 
 
 def has_permission(user: User, permission: str) -> bool:

@@ -270,31 +270,63 @@ class Schema(ma.Schema):
         ordered = True
 
 
+def decimal_pattern(precision: int, scale: int, *, signed: bool = False) -> str:
+    """A decimal string a Numeric(precision, scale) column holds: at most precision - scale
+    integer digits and `scale` places, with a minus sign only where the field is signed."""
+    sign = "-?" if signed else ""
+    return rf"^{sign}[0-9]{{1,{precision - scale}}}(\.[0-9]{{1,{scale}}})?$"
+
+
 # Non-negative, at most 12 integer digits (what a Numeric(14, 2) column holds) and 2 places.
-MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+MONEY_PATTERN = decimal_pattern(14, 2)
 
 
-class Money(ma.fields.Decimal):
-    """An amount as a string with at most 2 places ("1234.50"), in and out.
+class DecimalString(ma.fields.Decimal):
+    """A decimal as a string ("1234.50", "12.500"), in and out.
 
-    The OpenAPI document says exactly that (a string with `MONEY_PATTERN`), and input is held
-    to the same pattern: a JSON number, a sign, an exponent or a 13th digit is a 422, never a
-    float rounding or a database overflow.
+    The OpenAPI document says exactly that (a string with its pattern), and input is held to
+    the same pattern: a JSON number, an exponent, a digit too many, or a sign where the field
+    is not signed is a 422, never a float rounding or a database overflow.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(
+        self, precision: int = 14, scale: int = 2, *, signed: bool = False, **kwargs: Any
+    ) -> None:
+        self.pattern = decimal_pattern(precision, scale, signed=signed)
+        self.quantum = Decimal(1).scaleb(-scale)
+        example = ("-" if signed else "") + "12" + ("." + "5".ljust(scale, "0") if scale else "")
         metadata = {
             "type": "string",
-            "pattern": MONEY_PATTERN,
-            "example": "1234.50",
+            "pattern": self.pattern,
+            "example": example,
             **kwargs.pop("metadata", {}),
         }
-        super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
+        super().__init__(places=scale, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if not isinstance(value, str) or not re.fullmatch(MONEY_PATTERN, value):
-            raise ma.ValidationError('An amount as a string with at most 2 places, e.g. "12.50".')
-        return Decimal(value).quantize(Decimal("0.01"))
+        if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
+            places = len(str(self.quantum)) - 2 if self.quantum < 1 else 0
+            raise ma.ValidationError(
+                f"A decimal as a string with at most {places} places"
+                + (", signed" if "-?" in self.pattern else "")
+                + f' (e.g. "{self.metadata["example"]}").'
+            )
+        return Decimal(value).quantize(self.quantum)
+
+
+class Money(DecimalString):
+    """An amount: a decimal string with at most 2 places ("1234.50")."""
+
+    def __init__(self, *, signed: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).setdefault("example", "-1234.50" if signed else "1234.50")
+        super().__init__(14, 2, signed=signed, **kwargs)
+
+
+class Quantity(DecimalString):
+    """A quantity: a decimal string with at most 3 places ("12.500")."""
+
+    def __init__(self, *, signed: bool = False, **kwargs: Any) -> None:
+        super().__init__(14, 3, signed=signed, **kwargs)
 
 
 class Currency(ma.fields.String):

@@ -3,10 +3,13 @@
 from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey
 from app.models.base import Base
+from app.models.crm import Customer
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
+from app.models.inventory import Product, ProductCategory
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
+from app.models.purchasing import Vendor
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
@@ -18,6 +21,7 @@ __all__ = [
     "Base",
     "Break",
     "ClockEvent",
+    "Customer",
     "Department",
     "Employee",
     "EmployeeGeofence",
@@ -28,6 +32,8 @@ __all__ = [
     "OvertimeAlert",
     "OvertimePolicy",
     "PayrollExport",
+    "Product",
+    "ProductCategory",
     "Shift",
     "ShiftTemplate",
     "Task",
@@ -35,5 +41,6 @@ __all__ = [
     "TimeSummaryWeekly",
     "User",
     "UserSession",
+    "Vendor",
     "Workspace",
 ]

@@ -9,8 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, JSONType, Timestamps, UUIDPk, WorkspaceScoped
-from app.models.identity import check_in
+from app.models.base import Base, JSONType, Timestamps, UUIDPk, WorkspaceScoped, check_in
 
 APPROVAL_STATUSES = ("pending", "approved", "rejected", "cancelled")
 

@@ -45,6 +45,9 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 Money = sa.Numeric(14, 2)
+Quantity = sa.Numeric(14, 3)  # stock and line quantities: up to 3 places ("12.500")
+Percent = sa.Numeric(7, 2)  # VAT rates, discounts, probabilities ("12.00")
+Rate = sa.Numeric(18, 8)  # exchange rates
 
 
 class Base(DeclarativeBase):
@@ -61,6 +64,34 @@ class Base(DeclarativeBase):
     __audit_exclude__: frozenset[str] = frozenset({"password_hash", "updated_at"})
     # Tables written by the system itself (audit rows, sessions) are not audited again.
     __audited__: bool = True
+
+
+def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK that `column` holds one of `values` (an enumeration, as the seed DDL has it)."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+def choice(*values: str, name: str) -> sa.Enum:
+    """A string column limited to `values` by a CHECK constraint (never a native enum type, so
+    adding a value is a plain migration on both backends); the resource layer's schemas read
+    the values back from the type to validate input and document the enumeration."""
+    return sa.Enum(
+        *values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values))
+    )
+
+
+def live_unique(table: str, *columns: str, where: str = "") -> sa.Index:
+    """A unique index over live rows only: a soft-deleted row frees its key (a product code,
+    an invoice number) for a new row, on PostgreSQL and SQLite alike."""
+    condition = "deleted_at IS NULL" + (f" AND {where}" if where else "")
+    return sa.Index(
+        f"uq_{table}_{'_'.join(columns)}_live",
+        *columns,
+        unique=True,
+        postgresql_where=sa.text(condition),
+        sqlite_where=sa.text(condition),
+    )
 
 
 class UUIDPk:
@@ -100,3 +131,11 @@ class CreatedBy:
     # The user who created the row. Deliberately no foreign key: users belong to workspaces,
     # which carry created_by themselves, and the cycle is not worth it for a provenance field.
     created_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+
+class TenantRow(UUIDPk, TenantScoped, Timestamps, SoftDelete, CreatedBy):
+    """The columns every ERP table has (ERP_DOMAINS.md): id, organization, times, soft delete."""
+
+
+class WorkspaceRow(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy):
+    """An ERP table that also carries `workspace_id`, where the Prometric DDL has it."""

@@ -20,6 +20,8 @@ from app.models.base import (
     Timestamps,
     UUIDPk,
     WorkspaceScoped,
+    check_in,
+    live_unique,
 )
 
 if TYPE_CHECKING:
@@ -28,11 +30,6 @@ if TYPE_CHECKING:
 ROLES = ("owner", "admin", "manager", "payroll", "employee")
 USER_STATUSES = ("pending", "active", "inactive", "suspended")
 EMPLOYEE_STATUSES = ("pending", "active", "inactive", "terminated")
-
-
-def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
 
 
 class Organization(UUIDPk, Timestamps, SoftDelete, Base):
@@ -152,7 +149,7 @@ class UserSession(UUIDPk, TenantScoped, Base):
 
 class Department(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base):
     __tablename__ = "departments"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "code"),)
+    __table_args__ = (live_unique("departments", "organization_id", "code"),)
 
     name: Mapped[str] = mapped_column(sa.String(255))
     code: Mapped[str | None] = mapped_column(sa.String(50), default=None)

@@ -18,9 +18,9 @@ from app.models.base import (
     TenantScoped,
     Timestamps,
     UUIDPk,
+    check_in,
     utcnow,
 )
-from app.models.identity import check_in
 
 OVERTIME_RULES = ("flsa", "california", "custom", "none")
 ALERT_KINDS = (

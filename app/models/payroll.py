@@ -18,9 +18,9 @@ from app.models.base import (
     Timestamps,
     UUIDPk,
     WorkspaceScoped,
+    check_in,
     utcnow,
 )
-from app.models.identity import check_in
 
 EXPORT_FORMATS = ("csv", "adp", "gusto", "quickbooks_iif", "xlsx")
 EXPORT_STATUSES = ("queued", "running", "succeeded", "failed", "confirmed")

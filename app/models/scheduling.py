@@ -18,8 +18,8 @@ from app.models.base import (
     Timestamps,
     UUIDPk,
     WorkspaceScoped,
+    check_in,
 )
-from app.models.identity import check_in
 
 SHIFT_STATUSES = ("scheduled", "in_progress", "completed", "missed", "cancelled")
 TASK_STATUSES = ("pending", "in_progress", "on_hold", "completed", "cancelled")

@@ -8,8 +8,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, CreatedBy, SoftDelete, Timestamps, UUIDPk, WorkspaceScoped
-from app.models.identity import check_in
+from app.models.base import (
+    Base,
+    CreatedBy,
+    SoftDelete,
+    Timestamps,
+    UUIDPk,
+    WorkspaceScoped,
+    check_in,
+)
 
 GEOFENCE_POLICIES = ("enforce", "flag", "off")
 

@@ -19,9 +19,9 @@ from app.models.base import (
     Timestamps,
     UUIDPk,
     WorkspaceScoped,
+    check_in,
     utcnow,
 )
-from app.models.identity import check_in
 
 ENTRY_STATUSES = ("draft", "open", "submitted", "approved", "rejected", "exported", "paid")
 LOCKED_STATUSES = ("approved", "exported", "paid")

@@ -282,3 +282,19 @@ def search(actor: User, filters: dict[str, Any], *, own_only: bool = False) -> s
         condition = missed_condition(utcnow())
         stmt = stmt.where(condition if filters["missed"] else sa.not_(condition))
     return stmt.order_by(Shift.starts_at, Shift.id)
+
+
+class ShiftTemplateService(resources.ResourceService):
+    """Shift templates keep their weekdays in order (0 = Monday first)."""
+
+    def create(self, res: Any, actor: User, data: dict[str, Any]) -> Any:
+        return super().create(res, actor, _sorted_days(data))
+
+    def update(self, res: Any, obj: Any, actor: User, data: dict[str, Any]) -> Any:
+        return super().update(res, obj, actor, _sorted_days(data))
+
+
+def _sorted_days(data: dict[str, Any]) -> dict[str, Any]:
+    return (
+        {**data, "days_of_week": sorted(data["days_of_week"])} if "days_of_week" in data else data
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -22,13 +23,23 @@ def scoped(model: type[Any], actor: User, *, include_deleted: bool = False) -> s
     return stmt
 
 
-def get_or_404(model: type[M], entity_id: uuid.UUID | str, actor: User, **kwargs: Any) -> M:
-    """The row with that id in the actor's organization, or NotFound (also for other tenants)."""
+def get_or_404(
+    model: type[M],
+    entity_id: uuid.UUID | str,
+    actor: User,
+    *,
+    scope: Callable[[sa.Select[Any], User], sa.Select[Any]] | None = None,
+    **kwargs: Any,
+) -> M:
+    """The row with that id in the actor's organization (and within `scope`, a row limit of
+    the caller's role), or NotFound (also for other tenants)."""
     try:
         key = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(str(entity_id))
     except ValueError:
         raise NotFound() from None
     stmt = scoped(model, actor, **kwargs).where(model.id == key)  # type: ignore[attr-defined]
+    if scope is not None:
+        stmt = scope(stmt, actor)
     row: M | None = db.session.scalars(stmt).first()
     if row is None:
         raise NotFound(f"No such {model.__tablename__.rstrip('s').replace('_', ' ')}.")  # type: ignore[attr-defined]

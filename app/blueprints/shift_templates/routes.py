@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from app.blueprints.common import Blueprint
 from app.blueprints.resource import Resource, register
-from app.blueprints.shift_templates.schemas import (
-    ShiftTemplateCreateSchema,
-    ShiftTemplateQueryArgsSchema,
-    ShiftTemplateSchema,
-)
+from app.blueprints.shift_templates.schemas import SHIFT_TEMPLATE_FIELDS
 from app.models import ShiftTemplate
+from app.services.shifts import ShiftTemplateService
 
 blp = Blueprint(
     "shift_templates",
@@ -20,17 +17,10 @@ blp = Blueprint(
 
 register(
     blp,
-    "/shift-templates",
     Resource(
-        model=ShiftTemplate,
-        schema=ShiftTemplateSchema,
-        create_schema=ShiftTemplateCreateSchema,
-        patch_schema=ShiftTemplateSchema,
-        query_schema=ShiftTemplateQueryArgsSchema,
-        read="shift_templates:read",
-        write="shift_templates:write",
-        equal_filters=("is_active",),
-        text_search=("name",),
-        label="shift templates",
+        ShiftTemplate,
+        "shift_templates",
+        fields=SHIFT_TEMPLATE_FIELDS,
+        service=ShiftTemplateService(),
     ),
 )

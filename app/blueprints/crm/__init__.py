@@ -1,0 +1,1 @@
+"""Customers and CRM over the generic resource layer."""

@@ -1,0 +1,1 @@
+"""Products and inventory over the generic resource layer."""

@@ -1,0 +1,1 @@
+"""Vendors and purchasing over the generic resource layer."""

@@ -1,0 +1,1 @@
+"""Inventory rules: products, stock movements, adjustments, counts and imports."""
