@@ -27,7 +27,10 @@ class TaskSchema(Schema):
     type = ma.fields.String(validate=ma.validate.Length(min=1, max=50))
     category = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=50))
     priority = ma.fields.String(validate=ma.validate.OneOf(TASK_PRIORITIES))
-    status = ma.fields.String(dump_only=True, metadata={"enum": list(TASK_STATUSES)})
+    # (titled: a generated client would name it TaskStatus, the name of the status-change body)
+    status = ma.fields.String(
+        dump_only=True, metadata={"enum": list(TASK_STATUSES), "title": "TaskState"}
+    )
     progress_percent = ma.fields.Integer(dump_only=True)
     assigned_to = ma.fields.UUID(allow_none=True)
     assigned_by = ma.fields.UUID(dump_only=True, allow_none=True)
