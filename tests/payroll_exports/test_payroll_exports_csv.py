@@ -75,7 +75,7 @@ def test_ids_keep_leading_zeros_and_a_sign_in_front_of_an_id_is_neutralised(
         pytest.param("+1+1", "'+1+1", id="plus"),
         pytest.param("@SUM(1)", "'@SUM(1)", id="at"),
         pytest.param("\t=1", "'\t=1", id="tab"),
-        pytest.param("\r=1+1", "\"'\r=1+1\"", id="leading-cr"),
+        pytest.param("\r=1+1", '"\'\r=1+1"', id="leading-cr"),
         pytest.param("12\r34", '"12\r34"', id="inner-cr"),
         pytest.param("12\n34", '"12\n34"', id="inner-lf"),
     ],

@@ -70,7 +70,7 @@ def test_last_name_formula_is_neutralised_and_quoted_when_needed(ctx: ExportCont
     ("first_name", "cell"),
     [
         pytest.param("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", id="dde"),
-        pytest.param("\r=1+1", "\"'\r=1+1\"", id="leading-cr"),
+        pytest.param("\r=1+1", '"\'\r=1+1"', id="leading-cr"),
         pytest.param("Ann\rMarie", '"Ann\rMarie"', id="inner-cr"),
         pytest.param("\t-2", "'\t-2", id="tab"),
     ],
