@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.models import User
+from app.models import Organization, User
 from app.services.auth import email_taken, normalise_email, revoke_all_sessions
 from app.services.passwords import hash_password
 from app.services.tenancy import scoped
@@ -67,6 +67,12 @@ def create_user(actor: User, data: dict[str, Any]) -> User:
 
 
 def _live_owner_count(organization_id: Any) -> int:
+    """Active owners, counted under a row lock on the organization: two owners demoting
+    themselves at once would otherwise both count two and leave none (issue 19). The second
+    waits for the first to commit, then counts again with what it wrote."""
+    db.session.execute(
+        sa.select(Organization.id).where(Organization.id == organization_id).with_for_update()
+    )
     stmt = sa.select(sa.func.count()).where(
         User.organization_id == organization_id,
         User.role == "owner",
