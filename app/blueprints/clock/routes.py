@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import request
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
+from app import rate_limits
 from app.blueprints.clock.schemas import (
     ClockEventQueryArgsSchema,
     ClockEventSchema,
@@ -216,6 +217,7 @@ def status() -> Any:
 
 
 @blp.route("/clock/sync", methods=["POST"])
+@rate_limits.apply(*rate_limits.sync_limits)
 @requires("clock:punch")
 @idempotent
 @logged_when_unreadable(None, SyncSchema, source="sync")
