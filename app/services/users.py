@@ -10,7 +10,7 @@ from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import Organization, User
 from app.services.auth import email_taken, normalise_email, revoke_all_sessions
-from app.services.passwords import hash_password
+from app.services.passwords import check_strength, hash_password
 from app.services.tenancy import scoped
 
 
@@ -49,6 +49,11 @@ def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
 def create_user(actor: User, data: dict[str, Any]) -> User:
     role = data.get("role", "employee")
     _check_role_grant(actor, role)
+    # The whole body is checked before the e-mail is looked up, so that a weak password is
+    # 422 WEAK_PASSWORD whether or not the address has an account (issue 19).
+    check_strength(
+        data["password"], user_inputs=(data["email"], data.get("first_name"), data.get("last_name"))
+    )
     if email_taken(data["email"]):
         raise Conflict("An account with this e-mail already exists.", errors={"email": ["Taken."]})
     user = User(
