@@ -60,7 +60,7 @@ def _claims() -> dict[str, Any] | None:
     """The access token's claims, verified; None without a valid one. Decoded once a request
     (kept in the WSGI environ: `g` can outlive a request when an app context is already up)."""
     if _CLAIMS in request.environ:
-        return request.environ[_CLAIMS]  # type: ignore[no-any-return]
+        return request.environ[_CLAIMS]
     claims: dict[str, Any] | None = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):

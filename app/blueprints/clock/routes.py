@@ -27,7 +27,7 @@ from app.errors import flatten_webargs
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import current_actor, requires
-from app.services import clock, clock_events, clock_status
+from app.services import clock, clock_events, clock_status, sync_slots
 from app.services.punches import Punch, Unreadable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -231,7 +231,9 @@ def sync(body: dict[str, Any]) -> Any:
         p if isinstance(p, Unreadable) else to_punch(p["type"], p, raw[i], "sync")
         for i, p in enumerate(body["punches"])
     ]
-    outcomes = clock.sync(clock.employee_of(actor), punches, actor)
+    employee = clock.employee_of(actor)
+    sync_slots.claim(employee.organization_id, len(punches))
+    outcomes = clock.sync(employee, punches, actor)
     _commit_keeping_state()
     return {
         "results": [
