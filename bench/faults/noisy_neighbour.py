@@ -51,7 +51,10 @@ def polygon(vertices: int, shift: float) -> dict[str, Any]:
     n = vertices - 1
     ring = [
         [
-            SITE["lon"] + 0.01 + shift + 0.002 * (1 + 0.2 * (i % 2)) * math.cos(2 * math.pi * i / n),
+            SITE["lon"]
+            + 0.01
+            + shift
+            + 0.002 * (1 + 0.2 * (i % 2)) * math.cos(2 * math.pi * i / n),
             SITE["lat"] + 0.002 * (1 + 0.2 * (i % 2)) * math.sin(2 * math.pi * i / n),
         ]
         for i in range(n)
@@ -92,8 +95,9 @@ class Bench:
         return answer
 
     async def login(self, email: str) -> str:
-        answer = await self.call("setup", "POST", "/auth/login", {"email": email,
-                                                                  "password": PASSWORD})
+        answer = await self.call(
+            "setup", "POST", "/auth/login", {"email": email, "password": PASSWORD}
+        )
         assert answer is not None and answer.status == 200, answer and answer.body[:300]
         return str(answer.json()["access_token"])
 
@@ -131,15 +135,30 @@ class Bench:
         n = 0
         while time.monotonic() < self.deadline:
             n += 1
-            await self.call("noisy PATCH /geofences/{id}", "PATCH", f"/geofences/{fence_id}",
-                            {"geometry": polygon(self.args.vertices, 0.0001 * (n % 7))}, token)
-            await self.call("noisy POST /geofences/check", "POST", "/geofences/check",
-                            {**SITE, "accuracy_m": 10.0}, token)
+            await self.call(
+                "noisy PATCH /geofences/{id}",
+                "PATCH",
+                f"/geofences/{fence_id}",
+                {"geometry": polygon(self.args.vertices, 0.0001 * (n % 7))},
+                token,
+            )
+            await self.call(
+                "noisy POST /geofences/check",
+                "POST",
+                "/geofences/check",
+                {**SITE, "accuracy_m": 10.0},
+                token,
+            )
 
     async def sync_loop(self, token: str) -> None:
         while time.monotonic() < self.deadline:
-            answer = await self.call("noisy POST /clock/sync (500)", "POST", "/clock/sync",
-                                     {"punches": punches(500)}, token)
+            answer = await self.call(
+                "noisy POST /clock/sync (500)",
+                "POST",
+                "/clock/sync",
+                {"punches": punches(500)},
+                token,
+            )
             if answer is not None and answer.status == 429:
                 await asyncio.sleep(min(float(answer.headers.get("retry-after", "1")), 5.0))
 
@@ -177,7 +196,9 @@ def main() -> int:
     parser.add_argument("--api-workers", type=int, default=4)
     parser.add_argument("--p99-ms", type=float, default=200.0)
     args = parser.parse_args()
-    print(f"Fieldclock {revision()}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"Fieldclock {revision()}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
     recorder = Recorder()
     workdir = Path(os.environ.get("TMPDIR", "/tmp"))
     redis_server = PrivateRedis(workdir)
@@ -199,8 +220,11 @@ def main() -> int:
             quiet_latencies += values
         server_errors += sum(v for k, v in stats.outcomes.items() if k.startswith("5"))
         outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(stats.outcomes.items()))
-        print(f"{label:40} {len(values):6}  {outcomes:22} " + " ".join(
-            f"{percentile(values, q):8.1f}" for q in (0.5, 0.95, 0.99)) + f" {max(values or [0]):8.1f}")
+        print(
+            f"{label:40} {len(values):6}  {outcomes:22} "
+            + " ".join(f"{percentile(values, q):8.1f}" for q in (0.5, 0.95, 0.99))
+            + f" {max(values or [0]):8.1f}"
+        )
     quiet_latencies.sort()
     p99 = percentile(quiet_latencies, 0.99)
     print(f"\nquiet organization, every request: p50 {percentile(quiet_latencies, 0.5):.1f} ms, "
