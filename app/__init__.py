@@ -60,6 +60,7 @@ def _require_json_body() -> Any:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests use it)."""
     from app.cli import register_commands
+    from app.rate_limits import init_rate_limits
     from app.security import init_security
     from app.services import approvals, audit, outbox
 
@@ -94,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     approvals.install(sa.orm.Session)
     outbox.install(sa.orm.Session)
     init_security(app)
+    init_rate_limits(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)
     register_commands(app)

@@ -15,6 +15,21 @@ class ConfigError(RuntimeError):
     """The environment asks for something the service cannot run with."""
 
 
+RATE_LIMIT_DEFAULTS: dict[str, str] = {
+    "RATELIMIT_PER_USER": "600 per minute",
+    "RATELIMIT_PER_ORGANIZATION": "12000 per minute",
+    "RATELIMIT_PER_ADDRESS": "300 per minute",  # anonymous requests
+    "RATELIMIT_LOGIN_PER_ADDRESS": "60 per minute",
+    "RATELIMIT_LOGIN_PER_EMAIL": "10 per minute",
+    "RATELIMIT_REGISTER_PER_ADDRESS": "10 per hour",
+    "RATELIMIT_EMAIL_TAKEN_PER_ADDRESS": "10 per hour",
+    "RATELIMIT_EMAIL_TAKEN_PER_ORGANIZATION": "20 per hour",
+    # punches, not requests: a full batch of 500 holds a worker process for seconds
+    "RATELIMIT_SYNC_PUNCHES_PER_USER": "1000 per hour",
+    "RATELIMIT_SYNC_PUNCHES_PER_ORGANIZATION": "5000 per 10 minutes",
+}
+
+
 def _jwt_secret(env: str) -> str:
     secret = os.environ.get("JWT_SECRET_KEY")
     if secret:
@@ -60,6 +75,17 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # argon2id parameters (RFC 9106 "second recommended option" is the library default).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 64 * 1024)),
+        # Storage caps per organization (app.services.sites): every API process builds each
+        # organization's fences, so their size is everyone's latency.
+        "GEOFENCE_MAX_PER_ORGANIZATION": int(os.environ.get("GEOFENCE_MAX_PER_ORGANIZATION", 500)),
+        "GEOFENCE_MAX_VERTICES_PER_ORGANIZATION": int(
+            os.environ.get("GEOFENCE_MAX_VERTICES_PER_ORGANIZATION", 20_000)
+        ),
+        # Rate limits (app.rate_limits), in the `limits` notation; FIELDCLOCK_RATE_LIMITS=off
+        # turns them all off.
+        "RATE_LIMITS_ENABLED": os.environ.get("FIELDCLOCK_RATE_LIMITS", "on").strip().lower()
+        not in {"0", "off", "false", "no"},
+        **{name: os.environ.get(name, default) for name, default in RATE_LIMIT_DEFAULTS.items()},
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "LOGIN_LOCKOUT": timedelta(minutes=15),

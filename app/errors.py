@@ -173,7 +173,12 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
 
 
 def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
-    return envelope(exc.status, exc.code, exc.message, exc.errors, exc.details)
+    answer = envelope(exc.status, exc.code, exc.message, exc.errors, exc.details)
+    retry_after = exc.details.get("retry_after_seconds")
+    if retry_after is None:
+        return answer
+    # A 429 or 503 that knows when to come back says so in the standard header too.
+    return *answer, {"Retry-After": str(retry_after)}  # type: ignore[misc]
 
 
 def handle_integrity_error(exc: IntegrityError) -> ResponseReturnValue:

@@ -1,9 +1,13 @@
 """Text clean-up shared by the formats: formula neutralising, ASCII, one-line fields.
 
-- :func:`neutralise_formula` implements the "common to all" rule of PAYROLL_FORMATS.md: a text
-  field that a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``, ``@``, tab
-  or CR) gets a leading ``'``. It is applied to names and notes only, never to numbers or IDs,
-  because a ``-`` in front of an amount is a sign, not an attack.
+- :func:`neutralise_formula` is the one guard against formula injection (OWASP "CSV Injection"):
+  a text cell that a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``,
+  ``@``, tab or CR) gets a leading ``'``. Every format passes **every text cell** through it:
+  names, notes, IDs such as ``employee_number`` (a manager types them, and ``=HYPERLINK(...)`` is
+  as dangerous there as in a name), settings and codes. Numbers (hours, money, rates) are not
+  text cells and never pass through it, because a ``-`` in front of an amount is a sign.
+- :func:`csv_record` writes one RFC 4180 record; unlike ``csv.writer`` with an LF terminator, it
+  also quotes a field holding a lone CR, which a spreadsheet would otherwise read as a row break.
 - :func:`to_ascii` serves the formats whose vendors only read ASCII (ADP EPI, QuickBooks IIF):
   Unicode NFKD decomposition drops accents (``José`` → ``Jose``), a short table covers the Latin
   letters and typographic punctuation that NFKD leaves alone (``ß``, ``Ø``, the apostrophe
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from payroll_exports.errors import ExportError
 
@@ -66,6 +71,21 @@ def neutralise_formula(text: str) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def csv_record(fields: Sequence[str], line_end: str) -> str:
+    """One comma-separated record: a field with a comma, quote, CR or LF is quoted, quotes
+    doubled (RFC 4180, section 2)."""
+    return (
+        ",".join(
+            '"' + field.replace('"', '""') + '"' if _NEEDS_QUOTES.search(field) else field
+            for field in fields
+        )
+        + line_end
+    )
 
 
 def describe_employee(employee_number: str, first_name: str, last_name: str) -> str:

@@ -123,6 +123,9 @@ def _app() -> Iterator[Flask]:
             "JWT_SECRET_KEY": "test-secret-" + "x" * 32,
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,
+            # Off for the suite (it logs in from one address all day); tests/api/
+            # test_rate_limits.py turns them on.
+            "RATE_LIMITS_ENABLED": False,
         }
     )
     with app.app_context():

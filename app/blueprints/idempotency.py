@@ -81,7 +81,8 @@ def _respond(user: Any, key: str, view: Callable[..., Any], *args: Any, **kwargs
     except Exception:
         db.session.rollback()
         raise
-    if response.status_code >= 500:
+    if response.status_code >= 500 or response.status_code == 429:
+        # Not an answer to keep: a 429 means "not now", and the same key must work later.
         db.session.rollback()
         return response
     idempotency.store(user, key, response.status_code, response.get_data(as_text=True))

@@ -24,14 +24,18 @@ ranges, link-local and the cloud metadata address 169.254.169.254, unique-local 
   resolved here: what it resolves to can change at any time.
 - When it is used (`deliver`): the URL must still pass those rules (a row stored before
   them is refused), and the host is resolved once (`socket.getaddrinfo`); if any address is
-  not global (`ipaddress`'s `is_global`, multicast excluded, IPv4 embedded in IPv6 checked
-  too) nothing is sent and `WebhookDestinationRefused` (a `WebhookDeliveryFailed`) takes the
-  ordinary failure path. Otherwise the connection goes to the checked addresses themselves
-  (TLS still verifies the certificate of, and sends SNI for, the hostname), so DNS rebinding
-  between the check and the connection is not possible. Proxy environment variables are not
-  used: a proxy would resolve the name again.
-- Residual risk: NAT64 prefixes (`64:ff9b::/96`) count as global to `ipaddress`; a network
-  with a NAT64 gateway could translate one to an internal IPv4 address.
+  not global (`ipaddress`'s `is_global`, multicast excluded, the IPv4 address embedded in an
+  IPv6 one checked too) nothing is sent and `WebhookDestinationRefused` (a
+  `WebhookDeliveryFailed`) takes the ordinary failure path. Otherwise the connection goes to
+  the checked addresses themselves (TLS still verifies the certificate of, and sends SNI for,
+  the hostname), so DNS rebinding between the check and the connection is not possible.
+  Proxy environment variables are not used: a proxy would resolve the name again.
+- IPv6 forms that carry an IPv4 address are judged by that address: IPv4-mapped, 6to4,
+  Teredo, IPv4-compatible (`::a.b.c.d`) and NAT64's well-known prefix `64:ff9b::/96` (RFC 6052),
+  all of which `ipaddress` counts as global; a NAT64 gateway would translate `64:ff9b::a00:1`
+  to 10.0.0.1. The local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215) is refused outright: its
+  translation is whatever the operator's network makes of it, and its IPv4 position depends on
+  the prefix length the operator chose.
 
 `WEBHOOK_ALLOW_PRIVATE` (config, default False; refused in production) turns both checks off
 and allows `http://`, for development and tests with a local receiver.
@@ -82,14 +86,30 @@ def private_allowed() -> bool:
     return bool(current_app.config.get("WEBHOOK_ALLOW_PRIVATE", False))
 
 
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a packet to `address` may end up at (through a translator, a 6to4
+    or Teredo relay, or a dual stack)."""
+    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in _NAT64_WELL_KNOWN or address in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [inner for inner in found if inner is not None]
+
+
 def is_public_address(address: Address) -> bool:
     """Whether the worker may connect to this address: globally routable, not multicast, and
-    not an IPv6 wrapper (IPv4-mapped, 6to4, Teredo) around an IPv4 address that is not."""
+    not an IPv6 wrapper (IPv4-mapped or -compatible, 6to4, Teredo, NAT64) around an IPv4
+    address that is not."""
     if not address.is_global or address.is_multicast:
         return False
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-        return all(inner is None or is_public_address(inner) for inner in embedded)
+        if address in _NAT64_LOCAL_USE:
+            return False
+        return all(is_public_address(inner) for inner in _embedded_ipv4(address))
     return True
 
 

@@ -1,15 +1,24 @@
-"""Sign-up, login with lockout, refresh-token rotation with reuse detection, logout."""
+"""Sign-up, login with lockout, refresh-token rotation with reuse detection, logout.
+
+Accounts cannot be enumerated through these answers (issue 19): registration validates the
+whole body (the password's strength included) before it looks the e-mail up, and login answers
+an unknown e-mail exactly as a known one with a wrong password, lockout included: its failures
+are counted in the rate limiter's storage (Redis; the user row holds a known account's), so the
+sixth wrong attempt within the window is 423 ACCOUNT_LOCKED either way.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
+from limits import RateLimitItemPerSecond
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.errors import Conflict, Forbidden, Locked, Unauthorized
@@ -17,7 +26,7 @@ from app.extensions import db
 from app.models import Employee, Organization, User, UserSession, Workspace
 from app.models.base import utcnow
 from app.services import audit
-from app.services.passwords import hash_password, verify_password
+from app.services.passwords import check_strength, hash_password, verify_password
 
 
 class InvalidCredentials(Unauthorized):
@@ -57,6 +66,8 @@ def register(
     organization: dict[str, Any], owner: dict[str, Any]
 ) -> tuple[Organization, Workspace, User]:
     """A new tenant with its default workspace and its owner."""
+    names = (owner["email"], owner.get("first_name"), owner.get("last_name"), organization["name"])
+    check_strength(owner["password"], user_inputs=names)  # before the lookup: see the docstring
     if email_taken(owner["email"]):
         raise Conflict("An account with this e-mail already exists.", errors={"email": ["Taken."]})
     password_hash = hash_password(owner["password"])
@@ -120,6 +131,53 @@ def _record_failure(user: User, now: datetime) -> None:
         user.failed_login_window_start, user.failed_login_count = None, 0
 
 
+_UNKNOWN_EMAIL = "login-unknown-email"
+
+
+def _unknown_email_items() -> tuple[FixedWindowRateLimiter, RateLimitItemPerSecond, Any]:
+    from app.rate_limits import limiter
+
+    config = current_app.config
+    failures = RateLimitItemPerSecond(
+        config["LOGIN_MAX_FAILURES"], int(config["LOGIN_FAILURE_WINDOW"].total_seconds())
+    )
+    lock = RateLimitItemPerSecond(1, int(config["LOGIN_LOCKOUT"].total_seconds()))
+    return FixedWindowRateLimiter(limiter.storage), failures, lock
+
+
+def _unknown_email_locked_until(email: str) -> datetime | None:
+    """When a lockout of this unknown e-mail ends, if it is locked (storage down: never)."""
+    try:
+        strategy, _failures, lock = _unknown_email_items()
+        if strategy.test(lock, _UNKNOWN_EMAIL, email):
+            return None
+        reset_at, _remaining = strategy.get_window_stats(lock, _UNKNOWN_EMAIL, email)
+    except Exception:  # Redis down: a known account's lockout still holds (database)
+        current_app.logger.warning("unknown-email lockout unavailable", exc_info=True)
+        return None
+    return datetime.fromtimestamp(reset_at, UTC)
+
+
+def _record_unknown_email_failure(email: str) -> None:
+    """Count like `_record_failure`: the window starts at the first failure, and the failure
+    that reaches the maximum locks for LOGIN_LOCKOUT and starts the count again."""
+    try:
+        strategy, failures, lock = _unknown_email_items()
+        strategy.hit(failures, _UNKNOWN_EMAIL, email)
+        if not strategy.test(failures, _UNKNOWN_EMAIL, email):
+            strategy.hit(lock, _UNKNOWN_EMAIL, email)
+            strategy.clear(failures, _UNKNOWN_EMAIL, email)
+    except Exception:
+        current_app.logger.warning("unknown-email lockout unavailable", exc_info=True)
+
+
+def _locked(until: datetime) -> AccountLocked:
+    return AccountLocked(
+        "Too many failed logins; the account is locked for a while.",
+        details={"locked_until": until.isoformat()},
+    )
+
+
 def login(email: str, password: str, ip: str | None, user_agent: str | None) -> Tokens:
     """Tokens for a good password; failures are counted (flushed) before the error is raised.
 
@@ -133,14 +191,16 @@ def login(email: str, password: str, ip: str | None, user_agent: str | None) -> 
     )
     user = db.session.scalars(stmt).first()
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(
-            "Too many failed logins; the account is locked for a while.",
-            details={"locked_until": user.locked_until.isoformat()},
-        )
+        raise _locked(user.locked_until)
+    unknown_until = _unknown_email_locked_until(normalise_email(email)) if user is None else None
+    if unknown_until is not None:
+        raise _locked(unknown_until)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         if user is not None:
             _record_failure(user, now)
             db.session.flush()
+        else:
+            _record_unknown_email_failure(normalise_email(email))
         raise InvalidCredentials()
     if user.status != "active":
         raise AccountDisabled()

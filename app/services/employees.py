@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Department, Employee, User
 from app.services import overtime_settings, sites, users
 from app.services.auth import normalise_email
+from app.services.passwords import check_strength
 from app.services.tenancy import get_or_404, scoped
 
 SEES_EVERYONE = frozenset({"owner", "admin", "payroll"})
@@ -146,6 +147,10 @@ def create_employee(actor: User, data: dict[str, Any]) -> Employee:
     _check_manager(actor, data.get("manager_id"), None)
     overtime_settings.check_reference(actor, data.get("overtime_policy_id"))
     email = normalise_email(data["email"])
+    if "password" in data:  # before the lookup: a weak password is 422 for any e-mail
+        check_strength(
+            data["password"], user_inputs=(email, data.get("first_name"), data.get("last_name"))
+        )
     user = db.session.scalars(
         sa.select(User).where(User.email == email, User.deleted_at.is_(None))
     ).first()

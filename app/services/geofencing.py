@@ -1,9 +1,15 @@
 """Geofence checks for punches: which fence applies, and a per-process cache of built fences.
 
 Building a `geofences.Fence` (projection, validation) costs far more than a decision, so each
-process keeps the fences of a workspace built, and rebuilds them when the organization's
+process keeps the fences of a workspace built, and refreshes them when the organization's
 `geofence_version` (bumped in the same transaction as any geofence write) moves on: one
 primary-key read per punch tells every process, on every machine, that its cache is stale.
+
+The refresh is incremental: it reads only `(id, updated_at)` of the workspace's active fences
+and builds just the ones that are new or changed since the cached copy, keeping the others.
+Rebuilding every fence on every edit let one organization with large fences hold each worker
+process for seconds per edit, stalling every other tenant's requests (issue 19); the storage
+caps in `app.services.sites` bound what the first (cold) build of a workspace can cost.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -52,6 +59,8 @@ class _Workspace:
     version: int
     sites: dict[uuid.UUID, SiteFence]
     index: geofences.FenceIndex
+    # updated_at of each built fence: what tells a changed row from an unchanged one
+    stamps: dict[uuid.UUID, datetime]
 
 
 _cache: dict[uuid.UUID, _Workspace] = {}
@@ -86,16 +95,32 @@ def _workspace(organization_id: uuid.UUID, workspace_id: uuid.UUID) -> _Workspac
     cached = _cache.get(workspace_id)
     if cached is not None and cached.version == version:
         return cached
-    rows = db.session.scalars(
-        sa.select(Geofence).where(
-            Geofence.organization_id == organization_id,
-            Geofence.workspace_id == workspace_id,
-            Geofence.deleted_at.is_(None),
-            Geofence.is_active.is_(True),
-        )
+    active = (
+        Geofence.organization_id == organization_id,
+        Geofence.workspace_id == workspace_id,
+        Geofence.deleted_at.is_(None),
+        Geofence.is_active.is_(True),
     )
-    sites = {row.id: build_site(row) for row in rows}
-    built = _Workspace(version, sites, geofences.FenceIndex(s.fence for s in sites.values()))
+    stamps: dict[uuid.UUID, datetime] = {
+        geofence_id: updated_at
+        for geofence_id, updated_at in db.session.execute(
+            sa.select(Geofence.id, Geofence.updated_at).where(*active)
+        )
+    }
+    kept = cached.sites if cached is not None else {}
+    kept_stamps = cached.stamps if cached is not None else {}
+    stale = [i for i, stamp in stamps.items() if i not in kept or kept_stamps.get(i) != stamp]
+    sites = {i: kept[i] for i in stamps if i not in stale}
+    if stale:
+        rows = db.session.scalars(sa.select(Geofence).where(*active, Geofence.id.in_(stale)))
+        for row in rows:
+            sites[row.id] = build_site(row)
+            stamps[row.id] = row.updated_at  # as built, should it have moved since the read
+    stamps = {i: stamps[i] for i in sites}
+    # Sorted by id so that the index's tie-break ("the one given first") never depends on
+    # which fences happened to be rebuilt.
+    ordered = [sites[i] for i in sorted(sites, key=str)]
+    built = _Workspace(version, sites, geofences.FenceIndex(s.fence for s in ordered), stamps)
     with _lock:
         _cache[workspace_id] = built
     return built

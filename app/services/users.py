@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden, RoleNotAssignable
 from app.extensions import db
-from app.models import User
+from app.models import Organization, User
 from app.services.auth import email_taken, normalise_email, revoke_all_sessions
-from app.services.passwords import hash_password
+from app.services.passwords import check_strength, hash_password
 from app.services.tenancy import scoped
 
 
@@ -53,6 +53,11 @@ def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
 def create_user(actor: User, data: dict[str, Any]) -> User:
     role = data.get("role", "employee")
     _check_role_grant(actor, role)
+    # The whole body is checked before the e-mail is looked up, so that a weak password is
+    # 422 WEAK_PASSWORD whether or not the address has an account (issue 19).
+    check_strength(
+        data["password"], user_inputs=(data["email"], data.get("first_name"), data.get("last_name"))
+    )
     if email_taken(data["email"]):
         raise Conflict("An account with this e-mail already exists.", errors={"email": ["Taken."]})
     user = User(
@@ -71,6 +76,12 @@ def create_user(actor: User, data: dict[str, Any]) -> User:
 
 
 def _live_owner_count(organization_id: Any) -> int:
+    """Active owners, counted under a row lock on the organization: two owners demoting
+    themselves at once would otherwise both count two and leave none (issue 19). The second
+    waits for the first to commit, then counts again with what it wrote."""
+    db.session.execute(
+        sa.select(Organization.id).where(Organization.id == organization_id).with_for_update()
+    )
     stmt = sa.select(sa.func.count()).where(
         User.organization_id == organization_id,
         User.role == "owner",

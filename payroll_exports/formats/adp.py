@@ -18,8 +18,9 @@ Sources (facts only; see PAYROLL_FORMATS.md, "adp"):
 Fieldclock's layout: header ``Co Code,Batch ID,File #,Reg Hours,O/T Hours,Hours 3 Code,Hours 3
 Amount``, one row per employee with hours, double time in Hours 3 under the organization's code
 (default ``DT``). Every field is transliterated to ASCII or the export fails naming the employee.
-Fields are written unquoted (ADP's importer is not a full CSV parser), so commas and quotes are
-refused rather than escaped.
+Fields are written unquoted (ADP's importer is not a full CSV parser), so commas, quotes and
+control characters (CR, LF, tab) are refused rather than escaped; every text cell is neutralised
+against formula injection, since a paydata file is also opened in a spreadsheet to be checked.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from payroll_exports.errors import ExportError
 from payroll_exports.money import compute_pay, format_amount
 from payroll_exports.registry import register_format
 from payroll_exports.rows import EmployeeTotals, EntryDetail, ExportContext, checked_totals
-from payroll_exports.text import to_ascii
+from payroll_exports.text import neutralise_formula, to_ascii
 
 ADP_HEADER = "Co Code,Batch ID,File #,Reg Hours,O/T Hours,Hours 3 Code,Hours 3 Amount"
 FILE_NUMBER_WIDTH = 6
@@ -116,18 +117,19 @@ class AdpWorkforceNowFormat:
         details: Sequence[EntryDetail],
     ) -> bytes:
         """Header plus one CRLF row per employee with hours; ``details`` are not used."""
-        code = company_code(ctx)
-        batch = batch_id(ctx)
+        code = neutralise_formula(company_code(ctx))
+        batch = neutralise_formula(batch_id(ctx))
         double_time_code = adp_text(ctx.adp_double_time_code, field="ADP double-time hours code")
         if not double_time_code:
             raise ExportError("The ADP double-time hours code (Hours 3 Code) must not be empty.")
+        double_time_code = neutralise_formula(double_time_code)
         lines = [ADP_HEADER]
         for row in checked_totals(ctx, totals):
             pay = compute_pay(row)
             if not pay.has_hours:
                 # Skipped before File # validation: nobody is blocked by a row ADP never sees.
                 continue
-            number = file_number(row)
+            number = neutralise_formula(file_number(row))
             hours_3 = _hours_or_blank(pay.double_time_hours)
             lines.append(
                 ",".join(

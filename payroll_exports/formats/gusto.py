@@ -14,15 +14,14 @@ Sources (facts only; see PAYROLL_FORMATS.md, "gusto"):
 Fieldclock's layout: header ``last_name,first_name,gusto_employee_id,regular_hours,overtime_hours,
 double_overtime_hours``, one row per employee ordered by employee number, zeros written as ``0.00``
 because the export owns these hours for the period (a blank would keep a stale value in Gusto).
-UTF-8 without BOM, CRLF line ends as RFC 4180 specifies. Since Fieldclock has no SSNs, two
+UTF-8 without BOM, CRLF line ends as RFC 4180 specifies; every text cell neutralised against
+formula injection. Since Fieldclock has no SSNs, two
 employees with the same name must both carry a ``gusto_employee_id`` or the export fails, rather
 than letting Gusto guess whose hours are whose.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ from payroll_exports.errors import ExportError
 from payroll_exports.money import compute_pay, format_amount
 from payroll_exports.registry import period_filename, register_format
 from payroll_exports.rows import EmployeeTotals, EntryDetail, ExportContext, checked_totals
-from payroll_exports.text import neutralise_formula
+from payroll_exports.text import csv_record, neutralise_formula
 
 GUSTO_HEADER: tuple[str, ...] = (
     "last_name",
@@ -88,19 +87,20 @@ class GustoHoursFormat:
         """Header plus one row per employee; ``details`` are not used."""
         rows = checked_totals(ctx, totals)
         _check_identifiable(rows)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(GUSTO_HEADER)
+        records = [csv_record(GUSTO_HEADER, "\r\n")]
         for row in rows:
             pay = compute_pay(row)
-            writer.writerow(
-                (
-                    neutralise_formula(row.last_name),
-                    neutralise_formula(row.first_name),
-                    row.gusto_employee_id or "",
-                    format_amount(pay.regular_hours),
-                    format_amount(pay.overtime_hours),
-                    format_amount(pay.double_time_hours),
+            records.append(
+                csv_record(
+                    (
+                        neutralise_formula(row.last_name),
+                        neutralise_formula(row.first_name),
+                        neutralise_formula(row.gusto_employee_id or ""),
+                        format_amount(pay.regular_hours),
+                        format_amount(pay.overtime_hours),
+                        format_amount(pay.double_time_hours),
+                    ),
+                    "\r\n",
                 )
             )
-        return buffer.getvalue().encode("utf-8")
+        return "".join(records).encode("utf-8")

@@ -26,7 +26,9 @@ Fieldclock's choices:
   several lines of at most 23:59, so no hours are lost and QuickBooks accepts every line.
 - ASCII only: names, jobs and settings that QuickBooks matches exactly are transliterated or the
   export fails naming the employee; notes are transliterated with ``?`` for what cannot be.
-  Tabs and line breaks are replaced by a space in every text field. ``ITEM`` and ``PROJ`` are
+  Tabs and line breaks are replaced by a space in every text field, and every text field
+  (settings included: IIF files are routinely opened in a spreadsheet) is neutralised against
+  formula injection. ``ITEM`` and ``PROJ`` are
   left empty; ``BILLINGSTATUS`` is ``0`` because Fieldclock does not track billability.
 - ``COMPANYCREATETIME`` is written from the settings when known, else left empty.
 """
@@ -79,7 +81,7 @@ class TimeActivity:
 def _setting(value: str | None, field: str) -> str:
     if not value or not single_line(value):
         raise ExportError(f"The QuickBooks export needs the organization's {field}.")
-    return to_ascii(single_line(value), field=field)
+    return neutralise_formula(to_ascii(single_line(value), field=field))
 
 
 def _employee_name(entry: EntryDetail) -> str:
@@ -174,9 +176,11 @@ class QuickBooksIifFormat:
     ) -> bytes:
         """Header block plus the time activities of ``details``; ``totals`` are not used."""
         company = _setting(ctx.quickbooks_company_name, "QuickBooks company name")
-        create_time = to_ascii(
-            single_line(ctx.quickbooks_company_create_time or ""),
-            field="QuickBooks company create time",
+        create_time = neutralise_formula(
+            to_ascii(
+                single_line(ctx.quickbooks_company_create_time or ""),
+                field="QuickBooks company create time",
+            )
         )
         lines = [
             TIMERHDR_HEADER,

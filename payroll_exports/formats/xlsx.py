@@ -19,8 +19,9 @@ Fieldclock's choices:
 - Clock times are shown in the organization's timezone (named in a ``timezone`` column) as naive
   Excel date-times; hours and money are Decimal values with a ``0.00`` format, the hourly rate
   ``0.00##`` so a sub-cent rate is not displayed rounded.
-- Every text cell is forced to the string type, and free text (names, task, job, approver, note)
-  is neutralised, so no cell can become a formula; characters that XML 1.0 forbids are dropped.
+- Every text cell is forced to the string type and neutralised (names, notes and IDs such as
+  ``employee_number`` alike), so no cell is a formula, nor becomes one when a clerk edits it;
+  characters that XML 1.0 forbids are dropped.
 """
 
 from __future__ import annotations
@@ -127,11 +128,6 @@ def _with_fixed_timestamps(package: bytes, stamp: datetime) -> bytes:
 def _text(value: str | None) -> str | None:
     # Empty means "no value": an empty cell, not a zero-length string cell.
     cleaned = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    return cleaned or None
-
-
-def _free_text(value: str | None) -> str | None:
-    cleaned = _text(value)
     return neutralise_formula(cleaned) if cleaned else None
 
 
@@ -170,8 +166,8 @@ def _summary_rows(ctx: ExportContext, totals: Sequence[EmployeeTotals]) -> list[
         pay = compute_pay(row)
         rows.append(
             [
-                row.employee_number,
-                _free_text(row.full_name),
+                _text(row.employee_number),
+                _text(row.full_name),
                 ctx.period_start,
                 ctx.period_end,
                 pay.regular_hours,
@@ -182,7 +178,7 @@ def _summary_rows(ctx: ExportContext, totals: Sequence[EmployeeTotals]) -> list[
                 pay.overtime_pay,
                 pay.double_time_pay,
                 pay.gross_pay,
-                row.currency,
+                _text(row.currency),
             ]
         )
     return rows
@@ -192,24 +188,24 @@ def _detail_rows(ctx: ExportContext, details: Sequence[EntryDetail]) -> list[lis
     ordered = sorted(details, key=detail_order)
     return [
         [
-            entry.employee_number,
-            _free_text(entry.full_name),
+            _text(entry.employee_number),
+            _text(entry.full_name),
             entry.work_date,
             _local(entry.started_at, ctx),
             _local(entry.ended_at, ctx),
             _local(entry.paid_started_at, ctx),
             _local(entry.paid_ended_at, ctx),
-            ctx.timezone,
+            _text(ctx.timezone),
             hours(entry.break_seconds),
             hours(entry.worked_seconds),
             hours(entry.regular_seconds),
             hours(entry.overtime_seconds),
             hours(entry.double_time_seconds),
-            _free_text(entry.task_title),
-            _free_text(entry.job_name),
+            _text(entry.task_title),
+            _text(entry.job_name),
             _text(", ".join(entry.flags)),
-            _free_text(entry.approver_name),
-            _free_text(entry.note),
+            _text(entry.approver_name),
+            _text(entry.note),
         ]
         for entry in ordered
     ]

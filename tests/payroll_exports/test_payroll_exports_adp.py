@@ -101,3 +101,25 @@ def test_settings_are_validated(
 def test_filename_validates_suffix(ctx: ExportContext) -> None:
     with pytest.raises(ExportError, match="suffix"):
         get_format("adp").filename(dataclasses.replace(ctx, adp_file_suffix="1"))
+
+
+def test_text_cells_are_neutralised_against_formulas(
+    ctx: ExportContext, totals: Sequence[EmployeeTotals]
+) -> None:
+    # A paydata file is opened in a spreadsheet to be checked before it is uploaded.
+    hostile = dataclasses.replace(ctx, adp_batch_id="=1+1", adp_double_time_code="-D")
+    lines = get_format("adp").render(hostile, totals, []).split(b"\r\n")
+    assert lines[1:] == [
+        b"ABC,'=1+1,000042,40.00,1.50,,",
+        b"ABC,'=1+1,000107,30.25,,'-D,2.00",
+        b"",
+    ]
+
+
+@pytest.mark.parametrize("batch", ["\r=1+1", "A\nB", "\t@X"])
+def test_line_breaks_and_tabs_in_a_setting_are_refused(
+    ctx: ExportContext, totals: Sequence[EmployeeTotals], batch: str
+) -> None:
+    # Fields are unquoted, so a CR or LF would split the record: refused, never written.
+    with pytest.raises(ExportError, match="ADP batch id"):
+        get_format("adp").render(dataclasses.replace(ctx, adp_batch_id=batch), totals, [])

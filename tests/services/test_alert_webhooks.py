@@ -44,6 +44,12 @@ REFUSED_URLS = [
     pytest.param("https://[fe80::1]/a", id="ipv6-link-local"),
     pytest.param("https://[::ffff:169.254.169.254]/a", id="ipv4-mapped-metadata"),
     pytest.param("https://[2002:a00:1::]/a", id="6to4-of-10.0.0.1"),
+    pytest.param("https://[64:ff9b::7f00:1]:9443/hook", id="nat64-of-loopback"),
+    pytest.param("https://[64:ff9b::a00:1]/a", id="nat64-of-10.0.0.1"),
+    pytest.param("https://[64:ff9b::a9fe:a9fe]/a", id="nat64-of-metadata"),
+    pytest.param("https://[64:ff9b:1::a00:1]/a", id="nat64-local-use"),
+    pytest.param("https://[64:ff9b:1::808:808]/a", id="nat64-local-use-public-v4"),
+    pytest.param("https://[::7f00:1]/a", id="ipv4-compatible-loopback"),
     pytest.param("https://2130706433/a", id="decimal-loopback"),
     pytest.param("https://127.1/a", id="short-loopback"),
     pytest.param("https://0x7f.0.0.1/a", id="hex-loopback"),
@@ -72,6 +78,7 @@ def test_url_refused_when_set(app, db, make_org, url):
         f"https://{PUBLIC_V4}/overtime",
         f"https://[{PUBLIC_V6}]/overtime",
         "https://hooks.example.com./overtime",
+        f"https://[64:ff9b::{PUBLIC_V4}]/overtime",  # NAT64 of a public address is public
     ],
 )
 def test_public_https_urls_accepted(url):
@@ -187,6 +194,8 @@ def sends(monkeypatch):
         pytest.param(["fd00::5"], id="ipv6-unique-local"),
         pytest.param([PUBLIC_V4, "192.168.0.20"], id="one-private-among-public"),
         pytest.param([PUBLIC_V6, "fe80::1"], id="ipv6-link-local-among-public"),
+        pytest.param([PUBLIC_V4, "64:ff9b::a00:1"], id="nat64-of-private-among-public"),
+        pytest.param(["64:ff9b:1::a00:1"], id="nat64-local-use"),
     ],
 )
 def test_a_hostname_resolving_to_an_internal_address_is_refused_when_sending(

@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
 
+from app import rate_limits
 from app.blueprints.auth.schemas import (
     LoginSchema,
     RegisterResponseSchema,
@@ -37,6 +38,7 @@ def _tokens_body(tokens: auth.Tokens) -> dict[str, Any]:
 
 
 @blp.route("/register", methods=["POST"])
+@rate_limits.apply(rate_limits.register_limit, *rate_limits.email_taken_limits)
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegisterResponseSchema)
 @blp.doc(security=[])
@@ -51,6 +53,7 @@ def register(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/login", methods=["POST"])
+@rate_limits.apply(*rate_limits.login_limits)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokensSchema)
 @blp.doc(security=[])

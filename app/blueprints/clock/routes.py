@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import request
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
+from app import rate_limits
 from app.blueprints.clock.schemas import (
     ClockEventQueryArgsSchema,
     ClockEventSchema,
@@ -27,7 +28,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.openapi import raises
 from app.security import current_actor, requires
-from app.services import clock, clock_events, clock_status
+from app.services import clock, clock_events, clock_status, sync_slots
 from app.services.clock import (
     AlreadyClockedIn,
     AlreadyOnBreak,
@@ -233,6 +234,7 @@ def status() -> Any:
 
 
 @blp.route("/clock/sync", methods=["POST"])
+@rate_limits.apply(*rate_limits.sync_limits)
 @requires("clock:punch")
 @idempotent
 @logged_when_unreadable(None, SyncSchema, source="sync")
@@ -248,7 +250,9 @@ def sync(body: dict[str, Any]) -> Any:
         p if isinstance(p, Unreadable) else to_punch(p["type"], p, raw[i], "sync")
         for i, p in enumerate(body["punches"])
     ]
-    outcomes = clock.sync(clock.employee_of(actor), punches, actor)
+    employee = clock.employee_of(actor)
+    sync_slots.claim(employee.organization_id, len(punches))
+    outcomes = clock.sync(employee, punches, actor)
     _commit_keeping_state()
     return {
         "results": [

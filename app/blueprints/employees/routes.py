@@ -7,6 +7,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app import rate_limits
 from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
 from app.blueprints.employees.schemas import (
     EmployeeCreateSchema,
@@ -39,6 +40,7 @@ class Employees(MethodView):
         """List the employees the caller may see."""
         return paginate(employees.search(current_actor(), args), args)
 
+    @rate_limits.apply(*rate_limits.email_taken_limits)
     @requires("employees:write")
     @blp.arguments(EmployeeCreateSchema)
     @blp.response(201, EmployeeSchema)

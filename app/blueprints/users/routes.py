@@ -7,6 +7,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app import rate_limits
 from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
 from app.blueprints.users.schemas import (
     UserCreateSchema,
@@ -36,6 +37,7 @@ class Users(MethodView):
         """List the organization's users."""
         return paginate(users.search_users(current_actor(), args), args)
 
+    @rate_limits.apply(*rate_limits.email_taken_limits)
     @requires("users:write")
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
