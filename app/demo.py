@@ -49,13 +49,13 @@ def _at(day: date, hh: int, mm: int, zone: ZoneInfo) -> datetime:
 
 def _workday(actor: User, employee: Employee, day: date, zone: ZoneInfo, **extra: Any) -> Any:
     """08:00-16:30 with a 30-minute break (8 h), entered by the manager."""
-    end = extra.pop("end", (16, 30))
+    end_hh, end_mm = extra.pop("end", (16, 30))
     return time_entry_lifecycle.create_manual(
         actor,
         {
             "employee_id": employee.id,
             "started_at": _at(day, 8, 0, zone),
-            "ended_at": _at(day, *end, zone),
+            "ended_at": _at(day, end_hh, end_mm, zone),
             "break_seconds": 1800,
             "note": extra.pop("note", "Day shift at Riverside depot"),
             **extra,

@@ -53,8 +53,13 @@ def test_one_ctrl_c_stops_api_worker_and_embedded_redis(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["FIELDCLOCK_INSTANCE_DIR"] = str(tmp_path)
     flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [flask, "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "app.devserver", "--port", str(port), "--workers", "1"],
@@ -74,9 +79,7 @@ def test_one_ctrl_c_stops_api_worker_and_embedded_redis(tmp_path: Path) -> None:
         _wait_for(lambda: _answers(port), "the API")
         _wait_for(lambda: any("Listening on" in line for line in output), "the worker")
         [redis_pid] = [
-            int(m.group(1))
-            for line in output
-            if (m := re.search(r"redis-server pid (\d+)", line))
+            int(m.group(1)) for line in output if (m := re.search(r"redis-server pid (\d+)", line))
         ]
         started = psutil.Process(supervisor.pid).children(recursive=True)
         started.append(psutil.Process(redis_pid))

@@ -19,7 +19,6 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Employee, Geofence, Organization, Shift
 
-
 NO_FENCE = "no_fence"  # the result shown when no geofence applies to a punch
 
 

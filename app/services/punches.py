@@ -144,9 +144,7 @@ def _geofence_flags(
         if check.result == "outside":
             return [], GeofenceOutside(details=details)
         if check.result == "low_accuracy":
-            return [], AccuracyTooLow.for_fix(
-                accuracy_m, check.site.fence.max_accuracy_m, details
-            )
+            return [], AccuracyTooLow.for_fix(accuracy_m, check.site.fence.max_accuracy_m, details)
     if check.result == "outside":
         return ["OUTSIDE_GEOFENCE"], None
     if check.result == "low_accuracy":

@@ -24,9 +24,7 @@ def worker(make_org, make_employee):
     return make_employee(owner), owner
 
 
-def test_low_accuracy_refusal_names_the_limit(
-    client, worker, make_geofence, headers, assert_error
-):
+def test_low_accuracy_refusal_names_the_limit(client, worker, make_geofence, headers, assert_error):
     employee, owner = worker
     site = make_geofence(owner, max_accuracy_m=35.0)
     response = client.post(
