@@ -20,9 +20,7 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "API on http://127.0.0.1:$(PORT)/api/docs (OpenAPI: /api/openapi.json); Ctrl-C stops all."
-	@bash -c 'trap "kill 0" EXIT INT TERM; \
-		$(FLASK) worker & \
-		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app'
+	@$(BIN)/python -m app.devserver --port $(PORT)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -60,6 +60,7 @@ def _require_json_body() -> Any:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests use it)."""
     from app.cli import register_commands
+    from app.docs_ui import init_docs_ui
     from app.rate_limits import init_rate_limits
     from app.security import init_security
     from app.services import approvals, audit, outbox
@@ -75,7 +76,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "security": [{"bearerAuth": []}],
         # Paths carry their /api/v1 prefix: the server is wherever the document was served.
         "servers": [{"url": "/", "description": "This server"}],
-        "info": {"description": "Field time tracking: punches, approvals, overtime, payroll."},
+        "info": {
+            "description": "Field time tracking: punches, approvals, overtime, payroll. "
+            "Start with the user guide: [/guide/](/guide/)."
+        },
+        "externalDocs": {"description": "User guide", "url": "/guide/"},
     }
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if app.config.get("PROXY_FIX_HOPS"):
@@ -96,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     outbox.install(sa.orm.Session)
     init_security(app)
     init_rate_limits(app)
+    init_docs_ui(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)
     register_commands(app)

@@ -36,6 +36,7 @@ def _demo_logins() -> list[tuple[str, str]]:
 
 def seed_demo() -> bool:
     """Create the demo organization once; False when it is already there."""
+    from app import demo
     from app.services import auth, employees
 
     if db.session.scalar(sa.select(User.id).where(User.email == f"owner@{DEMO_DOMAIN}")):
@@ -75,10 +76,11 @@ def seed_demo() -> bool:
             "department": "Finance",
         },
     )
+    staff = []
     for number, (first, last) in enumerate(
         [("Ana", "Alvarez"), ("Ben", "Brooks"), ("Chloe", "Chen")], start=1003
     ):
-        employees.create_employee(
+        member = employees.create_employee(
             owner,
             {
                 "email": f"{first.lower()}@{DEMO_DOMAIN}",
@@ -91,6 +93,9 @@ def seed_demo() -> bool:
                 "department": "Field Operations",
             },
         )
+        staff.append(member)
+    db.session.flush()
+    demo.seed_activity(demo.Crew(owner, manager, staff), "America/Chicago")
     db.session.commit()
     return True
 

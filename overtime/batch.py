@@ -19,8 +19,9 @@ Allocation of one week from its seven workdays' worked seconds ``w[0..6]`` (see
   ``weekly_overtime_after`` become overtime: day ``i`` keeps as regular
   ``min(eligible[i], max(0, limit - sum(eligible[:i])))``.
 
-Pricing (:func:`pay_cents`) is :func:`overtime.pay.pay_amount`'s arithmetic on arrays:
-``seconds * rate * multiplier / 3600`` rounded half-up to the cent, on exact integer ratios.
+Pricing (:func:`pay_cents`) is :func:`overtime.pay.pay_amount`'s arithmetic on arrays: the
+hours rounded half-up to 0.01 h, times ``rate * multiplier``, rounded half-up to the cent, on
+exact integer ratios.
 """
 
 from __future__ import annotations
@@ -128,17 +129,21 @@ def rate_ratios(rates: list[Decimal]) -> tuple[IntArray, IntArray]:
 def pay_cents(
     seconds: IntArray, rate_num: IntArray, rate_den: IntArray, multiplier: Decimal
 ) -> IntArray:
-    """``seconds / 3600 * rate * multiplier`` rounded half-up, in whole cents, element-wise
-    (``rate = rate_num / rate_den``): the value of `overtime.pay.pay_amount`, times 100."""
+    """Hours rounded half-up to 0.01 h, ``* rate * multiplier`` rounded half-up, in whole cents,
+    element-wise (``rate = rate_num / rate_den``): `overtime.pay.pay_amount`, times 100."""
     mult_num, mult_den = multiplier.as_integer_ratio()
-    numerator = [seconds, rate_num, mult_num * 2 * 100]
-    denominator = [rate_den, SECONDS_PER_HOUR * mult_den]
+    # half-up of N / D for N >= 0: floor((2N + D) / 2D); hundredths of an hour = seconds / 36
+    hundredths = (2 * seconds + SECONDS_PER_HOUR // 100) // (2 * SECONDS_PER_HOUR // 100)
+    numerator = [hundredths, rate_num, mult_num * 2]
+    denominator = [rate_den, mult_den]
     if not _fits(numerator) or not _fits(denominator, 2):
         # Python ints in object arrays: slower, never wrong.
-        seconds, rate_num, rate_den = (a.astype(object) for a in (seconds, rate_num, rate_den))
-    double_num = seconds * rate_num * (mult_num * 2 * 100)
-    den = rate_den * (SECONDS_PER_HOUR * mult_den)
-    # half-up of N / D for N >= 0: floor((2N + D) / 2D)
+        hundredths, rate_num, rate_den = (
+            a.astype(object) for a in (hundredths, rate_num, rate_den)
+        )
+    # cents = hundredths / 100 h x rate x multiplier x 100 cents
+    double_num = hundredths * rate_num * (mult_num * 2)
+    den = rate_den * mult_den
     return (double_num + den) // (2 * den)
 
 

@@ -1,8 +1,10 @@
 """Gross pay from buckets: ``hours * rate * multiplier`` per line, half-up to the cent.
 
-The rule is API.md's for payroll exports: *hours* is the exact ``seconds / 3600`` (not the 2-place
-figure shown in a file), each pay line is rounded half-up to the cent once, at its end, and gross
-pay is the sum of the rounded lines, so a payslip always adds up.
+The rule is API.md's for payroll exports: *hours* is the bucket's ``seconds / 3600`` rounded
+half-up to 0.01 h (the figure a file shows), each pay line is those hours x rate x multiplier
+rounded half-up to the cent, and gross pay is the sum of the rounded lines. A payroll provider
+recomputes pay from the hours and rate it imports, and a clerk checks a row by multiplying, so
+the pay must be priced from the hours shown, not from the exact seconds behind them.
 
 ``seconds / 3600`` is a repeating decimal for most durations, so the arithmetic is done on exact
 integer ratios: a ``Decimal`` division at any finite precision could land just below a ``.005``
@@ -37,7 +39,8 @@ class BucketTotals(Protocol):
 
 @dataclass(frozen=True)
 class PayLine:
-    """One bucket's pay: ``amount`` = ``seconds / 3600 * rate * multiplier``, rounded."""
+    """One bucket's pay: ``amount`` = ``hours * rate * multiplier``, rounded (``hours`` is
+    ``seconds / 3600`` rounded to 0.01 h first)."""
 
     bucket: BucketName
     seconds: int
@@ -47,7 +50,7 @@ class PayLine:
 
     @property
     def hours(self) -> Decimal:
-        """The hours to *show*: 2 places, half-up (the amount uses the exact hours)."""
+        """The hours shown and priced: 2 places, half-up."""
         return seconds_to_hours(self.seconds)
 
 
@@ -83,7 +86,8 @@ def _round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
 def pay_amount(
     seconds: int, rate: Decimal | int | str, multiplier: Decimal | int | str = 1
 ) -> Decimal:
-    """``seconds / 3600 * rate * multiplier``, rounded half-up to the cent."""
+    """``seconds / 3600`` rounded half-up to 0.01 h, ``* rate * multiplier``, rounded half-up
+    to the cent: 2200 s (0.61 h) at 25.00 x 1.5 is 22.88 (the exact hours would give 22.92)."""
     return _amount(
         seconds, _exact("rate", rate).as_integer_ratio(), _exact("multiplier", multiplier)
     )
@@ -93,9 +97,13 @@ def _amount(seconds: int, rate: tuple[int, int], multiplier: Decimal) -> Decimal
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
         raise ValueError("seconds must be a non-negative int")
     mult_num, mult_den = multiplier.as_integer_ratio()
-    return _round_half_up(
-        seconds * rate[0] * mult_num, SECONDS_PER_HOUR * rate[1] * mult_den, places=2
-    )
+    hundredths = _hundredths(seconds)
+    return _round_half_up(hundredths * rate[0] * mult_num, 100 * rate[1] * mult_den, places=2)
+
+
+def _hundredths(seconds: int) -> int:
+    """``seconds / 3600`` in hundredths of an hour, half-up: the hours a file shows, x 100."""
+    return (2 * seconds + SECONDS_PER_HOUR // 100) // (2 * SECONDS_PER_HOUR // 100)
 
 
 def pay_amounts(

@@ -6,12 +6,14 @@ because binary floating point cannot represent amounts such as 10.005 and would 
 Rules (API.md, "Overtime, summaries and exports"; DESIGN.md, "Time"):
 
 - Hours shown in a file are ``seconds / 3600`` rounded half-up to 2 places (``41.50``).
-- Each pay line is ``hours x rate x multiplier`` rounded half-up to the cent **once, at the end
-  of the line**, where *hours* is the exact ``seconds / 3600``, not the 2-place figure shown.
-  Rounding the hours first would round twice and drift: 100 s at 36.00/h is exactly 1.00, but
-  0.03 h x 36.00 would be 1.08. The consequence, accepted and documented for payroll, is that
-  multiplying a file's 2-place hours by its rate may differ from its pay line by a cent or so.
-- ``gross_pay`` is the sum of the already rounded pay lines, so a file always adds up.
+- Each pay line is those 2-place hours ``x rate x multiplier`` rounded half-up to the cent. A
+  payroll provider recomputes pay from the hours and rate it imports, and a clerk checks a row
+  by multiplying, so the pay is priced from the hours the file shows, never from the exact
+  seconds behind them (which could differ by cents: 2200 s is 0.61 h, 22.88 at 25.00 x 1.5,
+  where the exact 0.6111 h would give 22.92).
+- ``gross_pay`` is the sum of the already rounded pay lines, so every row adds up.
+  ``overtime.pay`` prices weekly summaries by the same rule, so a one-week export's
+  ``gross_pay`` is the summary's.
 
 The arithmetic is carried out on exact fractions, so the half-up decision at the cent boundary is
 never blurred by an intermediate rounding of a repeating decimal such as 1/3600.
@@ -58,14 +60,16 @@ def hours(seconds: int) -> Decimal:
 
 
 def pay_line(seconds: int, rate: Decimal, multiplier: Decimal = Decimal(1)) -> Decimal:
-    """``seconds / 3600 x rate x multiplier`` rounded half-up to the cent (see module doc)."""
+    """``hours(seconds) x rate x multiplier`` rounded half-up to the cent (see module doc)."""
+    shown = hours(seconds)
+    if seconds < 0 or rate < 0 or multiplier < 0:  # rows never carry one; keep the sign rule
+        return round_half_up(Fraction(shown) * Fraction(rate) * Fraction(multiplier), MONEY_PLACES)
+    hours_num, hours_den = shown.as_integer_ratio()
     rate_num, rate_den = rate.as_integer_ratio()
     mult_num, mult_den = multiplier.as_integer_ratio()
-    numerator = seconds * rate_num * mult_num
-    if numerator < 0:  # rows never carry one; the general path keeps its sign rule
-        exact = Fraction(seconds, SECONDS_PER_HOUR) * Fraction(rate) * Fraction(multiplier)
-        return round_half_up(exact, MONEY_PLACES)
-    return _ratio_half_up(numerator, SECONDS_PER_HOUR * rate_den * mult_den, MONEY_PLACES)
+    return _ratio_half_up(
+        hours_num * rate_num * mult_num, hours_den * rate_den * mult_den, MONEY_PLACES
+    )
 
 
 def format_amount(value: Decimal) -> str:

@@ -105,6 +105,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"fieldclock backend: {database} + {redis_kind}"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The backend again at the end, where `-q` (which hides the header) still shows it."""
+    terminalreporter.write_line(pytest_report_header(terminalreporter.config))
+
+
 @pytest.fixture(scope="session")
 def _app() -> Iterator[Flask]:
     from flask_migrate import upgrade

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -54,6 +55,37 @@ def test_seed_demo_creates_the_demo_organization_once(app, db):
         db.session.scalars(sa.select(User.role).where(User.email.like("%@demo.fieldclock.test")))
     )
     assert roles == {"owner", "manager", "payroll", "employee"}
+
+
+def test_seed_demo_gives_every_screen_something_to_show(app, db):
+    """On a Wednesday: a fenced site, last week's and this week's day shifts, two tasks, and
+    entries in every state (Ana's 44 h last week approved, Ben's Thursday rejected and Friday
+    submitted, Monday and Tuesday submitted, Chloe clocked in at the site)."""
+    import time_machine
+
+    from app.models import Geofence, Shift, Task, TimeEntry
+
+    with time_machine.travel(datetime(2026, 11, 18, 17, 0, tzinfo=UTC), tick=False):
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    [site] = db.session.scalars(sa.select(Geofence)).all()
+    assert (site.name, site.policy) == ("Riverside depot", "flag")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Shift)) == 30  # 3 x 2 x 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Task)) == 2
+    states = db.session.execute(
+        sa.select(TimeEntry.status, sa.func.count()).group_by(TimeEntry.status)
+    ).all()
+    assert dict(states) == {"approved": 14, "rejected": 1, "submitted": 5, "open": 1}
+    ana = db.session.scalar(sa.select(Employee).where(Employee.employee_number == "1003"))
+    last_week = db.session.scalar(
+        sa.select(sa.func.sum(TimeEntry.worked_seconds)).where(
+            TimeEntry.employee_id == ana.id, TimeEntry.status == "approved"
+        )
+    )
+    assert last_week == 44 * 3600  # 4 h of overtime under FLSA
+    [open_entry] = db.session.scalars(sa.select(TimeEntry).where(TimeEntry.status == "open"))
+    assert open_entry.clock_in_geo["result"] == "inside"
+    assert open_entry.started_at.replace(tzinfo=UTC) == datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
 
 
 def test_create_org_command(app, db, client):

@@ -1,4 +1,6 @@
-"""Reading the punch log (`GET /clock-events`): managers see their reports', admins all."""
+"""Reading the punch log (`GET /clock-events`): owners and admins see every punch, managers
+their reports' and their own, everyone else only their own (a phone's user can check what
+became of a punch it sent)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ def search(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
         stmt = stmt.where(
             ClockEvent.employee_id.in_(visible_employees(actor).with_only_columns(Employee.id))
         )
+    elif actor.role not in ("owner", "admin"):
+        own = actor.employee
+        stmt = stmt.where(ClockEvent.employee_id == own.id if own is not None else sa.false())
     for field in ("employee_id", "decision", "type"):
         if field in filters:
             stmt = stmt.where(getattr(ClockEvent, field) == filters[field])

@@ -26,6 +26,8 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Employee, Geofence, Organization, Shift
 
+NO_FENCE = "no_fence"  # the result shown when no geofence applies to a punch
+
 
 @dataclass(frozen=True)
 class SiteFence:
@@ -47,8 +49,9 @@ class FenceCheck:
     distance_m: float | None
 
     def as_dict(self) -> dict[str, object]:
+        # "no_fence" says it out loud: a punch no fence could check was accepted from anywhere.
         return {
-            "result": self.result,
+            "result": NO_FENCE if self.site is None else self.result,
             "geofence_id": str(self.site.id) if self.site else None,
             "distance_m": self.distance_m,
         }

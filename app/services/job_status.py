@@ -76,7 +76,9 @@ def job_status(actor: User, job_id: str) -> dict[str, Any]:
         if pending is None:
             raise NotFound("No such job.")
         return pending
-    progress = found.meta.get("progress", 100 if status == "finished" else 0)
+    # A finished job is done whatever its last progress report said (an export reports 90
+    # before its final commit and never again).
+    progress = 100 if status == "finished" else found.meta.get("progress", 0)
     error = None
     if status in ("failed", "stopped", "canceled"):
         error = found.meta.get("error") or f"The job {status}."

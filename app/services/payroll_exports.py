@@ -86,17 +86,49 @@ def put_payroll_settings(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     return payroll_settings(org.id)
 
 
-def export_context(export: PayrollExport) -> ExportContext:
+def file_ordinal(export: PayrollExport) -> int:
+    """1 for the organization's first file of this format and period, 2 for the next...: a
+    second export of a period (entries approved late) must not download under the first's name,
+    where a browser or a payroll clerk would take one for the other."""
+    e = PayrollExport
+    earlier = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            e.organization_id == export.organization_id,
+            e.format == export.format,
+            e.period_start == export.period_start,
+            e.period_end == export.period_end,
+            e.status.in_(DOWNLOADABLE),
+            e.id != export.id,
+        )
+    )
+    return int(earlier or 0) + 1
+
+
+def export_context(export: PayrollExport, ordinal: int = 1) -> ExportContext:
     org = db.session.get(Organization, export.organization_id)
     assert org is not None
+    settings = payroll_settings(org.id)
+    stored = (org.settings or {}).get("payroll", {})
+    if ordinal > 1 and "adp_file_suffix" not in stored:
+        # ADP names the file EPI + company + 2 characters: the ordinal is those characters.
+        settings["adp_file_suffix"] = f"{ordinal % 100:02d}"
     return ExportContext(
         organization_name=org.name,
         period_start=export.period_start,
         period_end=export.period_end,
         currency=org.currency,
         timezone=org.timezone,
-        **payroll_settings(org.id),
+        **settings,
     )
+
+
+def _numbered(filename: str, export_format: str, ordinal: int) -> str:
+    """``name.csv`` for the first file of a period, ``name-2.csv`` for the second... (ADP's
+    vendor-shaped name carries the ordinal in its suffix instead: `export_context`)."""
+    if ordinal == 1 or export_format == "adp":
+        return filename
+    stem, _, extension = filename.rpartition(".")
+    return f"{stem}-{ordinal}.{extension}"
 
 
 # --- the API's side ------------------------------------------------------------------------
@@ -224,7 +256,8 @@ def run(export_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None)
     export_files.remove_partials(export.id)
     try:
         data = gather(export, progress)
-        ctx = export_context(export)
+        ordinal = file_ordinal(export)
+        ctx = export_context(export, ordinal)
         rendered = render_export(export.format, ctx, data.totals, data.details)
     except ExportError as exc:  # the same input fails the same way: no retry
         db.session.rollback()
@@ -235,7 +268,7 @@ def run(export_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None)
     progress(90)
     export.status, export.progress, export.finished_at = "succeeded", 100, utcnow()
     export.file_name, export.media_type, export.file_path = (
-        rendered.filename,
+        _numbered(rendered.filename, export.format, ordinal),
         rendered.media_type,
         relative,
     )

@@ -14,7 +14,7 @@ from pyproj import Geod
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.models import ClockEvent, Employee, Shift
-from app.services import geofencing, shifts
+from app.services import geofencing, settings, shifts
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(hours=72)
@@ -40,6 +40,23 @@ class GeofenceOutside(PunchRejected):
 class AccuracyTooLow(PunchRejected):
     code = "GPS_ACCURACY_TOO_LOW"
     default_message = "The location is not accurate enough; wait for a better GPS fix."
+
+    @classmethod
+    def for_fix(cls, accuracy_m: float, max_accuracy_m: float, details: dict[str, Any]) -> Any:
+        """The refusal naming the limit, so the phone (and its user) knows what would pass."""
+        return cls(
+            f"The location is accurate to {accuracy_m:g} m; this geofence accepts "
+            f"{max_accuracy_m:g} m or better. Wait for a better GPS fix.",
+            details={**details, "accuracy_m": accuracy_m, "max_accuracy_m": max_accuracy_m},
+        )
+
+
+class GeofenceRequired(PunchRejected):
+    code = "GEOFENCE_REQUIRED"
+    default_message = (
+        "This organization requires a geofence for clocking in, and none applies to you: "
+        "an admin must create one (or assign you one)."
+    )
 
 
 @dataclass
@@ -114,7 +131,9 @@ def check_window(occurred_at: datetime, received_at: datetime) -> None:
         )
 
 
-def _geofence_flags(check: geofencing.FenceCheck) -> tuple[list[str], DomainError | None]:
+def _geofence_flags(
+    check: geofencing.FenceCheck, accuracy_m: float
+) -> tuple[list[str], DomainError | None]:
     """Policy `enforce` refuses outside/low accuracy; `flag` records them; `off` checks nothing."""
     if check.site is None or check.result is None:
         return [], None
@@ -125,7 +144,7 @@ def _geofence_flags(check: geofencing.FenceCheck) -> tuple[list[str], DomainErro
         if check.result == "outside":
             return [], GeofenceOutside(details=details)
         if check.result == "low_accuracy":
-            return [], AccuracyTooLow(details=details)
+            return [], AccuracyTooLow.for_fix(accuracy_m, check.site.fence.max_accuracy_m, details)
     if check.result == "outside":
         return ["OUTSIDE_GEOFENCE"], None
     if check.result == "low_accuracy":
@@ -200,6 +219,12 @@ def not_your_shift() -> ValidationFailed:
     return ValidationFailed(errors={"shift_id": ["Not one of your shifts."]})
 
 
+def _fence_required(employee: Employee) -> bool:
+    """`settings/time.require_geofence`: clock-ins no fence can check are refused. Only
+    clock-ins: someone already at work can always clock out, whatever happened to the fences."""
+    return bool(settings.time_settings(employee.organization_id)["require_geofence"])
+
+
 def screen(
     employee: Employee, punch: Punch, shift: Shift | None, previous: Fix | None
 ) -> Screening:
@@ -210,7 +235,9 @@ def screen(
     fence = geofencing.check(
         employee, punch.lat, punch.lon, punch.accuracy_m, punch.geofence_id, shift
     )
-    flags, refusal = _geofence_flags(fence)
+    flags, refusal = _geofence_flags(fence, punch.accuracy_m)
+    if refusal is None and fence.site is None and punch.kind == "in" and _fence_required(employee):
+        refusal = GeofenceRequired()
     if punch.mock_location:
         flags.append("MOCK_LOCATION")
     if _impossible_travel(previous, punch):

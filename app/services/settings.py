@@ -1,8 +1,8 @@
 """Organization settings kept in `organizations.settings`: the time rules of `/settings/time`.
 
-Stored as `settings["time"] = {"rounding": {...}, "auto_break": {...}}`; whatever is missing
-reads as the defaults below (no rounding, no automatic break), so an organization that never
-saved anything behaves exactly like the raw punches.
+Stored as `settings["time"] = {"rounding": {...}, "auto_break": {...}, "require_geofence": b}`;
+whatever is missing reads as the defaults below (no rounding, no automatic break, no fence
+required), so an organization that never saved anything behaves exactly like the raw punches.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def time_settings(organization_id: uuid.UUID) -> dict[str, Any]:
     return {
         "rounding": normalise_rounding(stored.get("rounding")),
         "auto_break": normalise_auto_break(stored.get("auto_break")),
+        "require_geofence": bool(stored.get("require_geofence", False)),
     }
 
 
@@ -49,6 +50,7 @@ def put_time_settings(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     value = {
         "rounding": normalise_rounding(data.get("rounding")),
         "auto_break": normalise_auto_break(data.get("auto_break")),
+        "require_geofence": bool(data.get("require_geofence", False)),
     }
     # A new dict object, so that SQLAlchemy sees the JSON column change (and audits it).
     merged = copy.deepcopy(org.settings or {})

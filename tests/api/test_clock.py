@@ -286,14 +286,19 @@ def test_status_today_and_week_seconds(client, worker, headers):
     assert (status["today_seconds"], status["week_seconds"]) == (720, 720)
 
 
-def test_punch_log_is_for_managers_and_admins(client, worker, make_employee, headers, assert_error):
+def test_punch_log_everyone_sees_their_own(client, worker, make_employee, headers):
+    """Admins see every punch, managers their reports', everyone else only their own."""
     employee, owner = worker
+    colleague = make_employee(owner)
+    payroll = make_employee(owner, role="payroll")
     client.post("/api/v1/clock/in", json=INSIDE, headers=headers(employee.user))
-    assert_error(
-        client.get("/api/v1/clock-events", headers=headers(employee.user)), 403, "FORBIDDEN"
-    )
+    client.post("/api/v1/clock/in", json=FAR_EAST, headers=headers(colleague.user))
+    mine = client.get("/api/v1/clock-events", headers=headers(employee.user))
+    assert mine.status_code == 200
+    assert [(e["employee_id"], e["type"]) for e in mine.get_json()] == [(str(employee.id), "in")]
+    assert client.get("/api/v1/clock-events", headers=headers(payroll.user)).get_json() == []
     events = client.get("/api/v1/clock-events", headers=headers(owner)).get_json()
-    assert [(e["type"], e["decision"]) for e in events] == [("in", "accepted")]
+    assert sorted(e["employee_id"] for e in events) == sorted([str(employee.id), str(colleague.id)])
     other_manager = make_employee(owner, role="manager")
     assert client.get("/api/v1/clock-events", headers=headers(other_manager.user)).get_json() == []
 

@@ -139,7 +139,7 @@ def test_delete_stops_the_fence_being_used(client, make_org, make_employee, head
         json={"lat": 0, "lon": 0, "accuracy_m": 5},
         headers=headers(employee.user),
     ).get_json()
-    assert check == {"result": None, "geofence_id": None, "distance_m": None, "policy": None}
+    assert check == {"result": "no_fence", "geofence_id": None, "distance_m": None, "policy": None}
 
 
 def test_import_feature_collection_reports_per_feature(client, make_org, headers):

@@ -7,6 +7,7 @@ import pytest
 RULES = {
     "rounding": {"minutes": 6, "in_mode": "up", "out_mode": "down"},
     "auto_break": {"after_hours": "5.50", "minutes": 30},
+    "require_geofence": True,
 }
 
 
@@ -16,6 +17,7 @@ def test_defaults_are_no_rounding_and_no_automatic_break(client, make_org, heade
     assert response.get_json() == {
         "rounding": {"minutes": 0, "in_mode": "nearest", "out_mode": "nearest"},
         "auto_break": {"after_hours": "6.00", "minutes": 0},
+        "require_geofence": False,
     }
 
 
@@ -30,6 +32,7 @@ def test_put_replaces_and_is_audited(client, make_org, headers):
     assert client.put("/api/v1/settings/time", json=partial, headers=auth).get_json() == {
         "rounding": {"minutes": 15, "in_mode": "nearest", "out_mode": "nearest"},
         "auto_break": {"after_hours": "6.00", "minutes": 0},
+        "require_geofence": False,  # a PUT replaces: omitted is the default
     }
     logs = client.get(
         f"/api/v1/audit-logs?entity_type=organizations&entity_id={owner.organization_id}",
@@ -53,6 +56,7 @@ def test_put_replaces_and_is_audited(client, make_org, headers):
         {"rounding": RULES["rounding"], "auto_break": {"after_hours": "24.01", "minutes": 30}},
         {"rounding": RULES["rounding"], "auto_break": {"after_hours": "6.00", "minutes": -5}},
         {**RULES, "overtime": True},
+        {**RULES, "require_geofence": "sometimes"},
     ],
 )
 def test_invalid_rules_are_422(client, make_org, headers, assert_error, body):

@@ -65,16 +65,17 @@ def test_billable_amount_is_computed_by_the_database(
     )
 
     body = client.get(f"/api/v1/time-entries/{billable.id}", headers=headers(owner)).get_json()
-    billing = ("project_id", "description", "hourly_rate", "billable_amount")
+    billing = ("project_id", "description", "billing_rate", "billable_amount")
+    assert "hourly_rate" not in body  # the employee's pay rate is not the entry's billing rate
     assert {name: body[name] for name in billing} == {
         "project_id": str(project),
         "description": "Roof repair, north side",
-        "hourly_rate": "25.50",
+        "billing_rate": "25.50",
         "billable_amount": "63.75",
     }
     other = client.get(f"/api/v1/time-entries/{unbilled.id}", headers=headers(owner)).get_json()
     assert (other["project_id"], other["description"]) == (None, None)
-    assert (other["hourly_rate"], other["billable_amount"]) == ("25.50", "0.00")
+    assert (other["billing_rate"], other["billable_amount"]) == ("25.50", "0.00")
 
 
 def test_billable_amount_follows_updates_and_defaults(db, make_org, make_employee, make_entry):
@@ -100,7 +101,11 @@ def test_billing_columns_are_read_only_in_the_api(
     owner = make_org()
     employee = make_employee(owner)
     entry = make_entry(employee, START, START + timedelta(hours=1), status="draft")
-    for field, value in (("billable_amount", "1.00"), ("hourly_rate", "99.00")):
+    for field, value in (
+        ("billable_amount", "1.00"),
+        ("billing_rate", "99.00"),
+        ("hourly_rate", "99.00"),
+    ):
         response = client.patch(
             f"/api/v1/time-entries/{entry.id}", json={field: value}, headers=headers(owner)
         )

@@ -47,8 +47,9 @@ def test_california_week_with_a_13_hour_day_and_a_seventh_day(db, california, ma
     Mon: 8 regular, 4 overtime, 1 h 07 min double time. Tue-Fri: 8 regular each, 40 regular by
     Friday. Sat: 8 h past the weekly 40 → overtime. Sun, the seventh day: 8 h overtime, 2 h
     double time. Regular 40 h, overtime 20 h, double time 3 h 07 min (11,220 s).
-    Pay: 40 x 23.47 = 938.80; 20 x 23.47 x 1.5 = 704.10; 11220/3600 x 23.47 x 2 =
-    146.29633 → 146.30; gross 1789.20. Worked 63 h 07 min ("63.12"), breaks 3.50 h.
+    Pay: 40 x 23.47 = 938.80; 20 x 23.47 x 1.5 = 704.10; 11220 s is 3.1167 h, priced as the
+    3.12 h shown: 3.12 x 23.47 x 2 = 146.4528 → 146.45; gross 1789.35. Worked 63 h 07 min
+    ("63.12"), breaks 3.50 h.
     """
     owner, employee = california
     make_entry(employee, local(2026, 11, 16, 6), local(2026, 11, 16, 19, 37), break_seconds=1800)
@@ -76,8 +77,8 @@ def test_california_week_with_a_13_hour_day_and_a_seventh_day(db, california, ma
     assert (row.regular_pay, row.overtime_pay, row.double_time_pay, row.gross_pay) == (
         Decimal("938.80"),
         Decimal("704.10"),
-        Decimal("146.30"),
-        Decimal("1789.20"),
+        Decimal("146.45"),
+        Decimal("1789.35"),
     )
     assert (row.entries, row.flagged_entries, row.approved) == (7, 1, False)
     assert (row.hourly_rate, row.currency) == (Decimal("23.47"), "USD")
@@ -89,7 +90,7 @@ def test_night_shift_across_midnight_is_split_between_workdays(db, california, m
     The night shift is 2 h on Tuesday and 6 h 30 min on Wednesday; its break is apportioned
     1800 x 7200/30600 = 423.5 → 424 s to Tuesday, 1376 s to Wednesday (largest remainder).
     Tuesday 6776 s; Wednesday 22024 + 10800 = 32824 s, 4024 s past the daily 8 h.
-    Regular 35576 s → 197.64; overtime 4024 s x 1.5 → 33.53; gross 231.17.
+    Regular 35576 s is 9.88 h → 197.60; overtime 4024 s is 1.12 h, x 1.5 → 33.60; gross 231.20.
     """
     owner, employee = california
     employee.hourly_rate = Decimal("20.00")
@@ -105,9 +106,9 @@ def test_night_shift_across_midnight_is_split_between_workdays(db, california, m
     )
     assert (row.break_seconds, row.worked_seconds) == (1800, 39600)
     assert (row.regular_pay, row.overtime_pay, row.gross_pay) == (
-        Decimal("197.64"),
-        Decimal("33.53"),
-        Decimal("231.17"),
+        Decimal("197.60"),
+        Decimal("33.60"),
+        Decimal("231.20"),
     )
 
 

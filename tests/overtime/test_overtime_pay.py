@@ -1,4 +1,5 @@
-"""Gross pay: exact seconds/3600 x rate x multiplier, each line half-up to the cent, then summed."""
+"""Gross pay: hours (half-up to 0.01 h) x rate x multiplier, each line half-up to the cent, then
+summed."""
 
 from __future__ import annotations
 
@@ -21,14 +22,15 @@ H = 3600
         (1800, "10.01", "1", "5.01"),  # 5.005 -> up (banker's rounding would give 5.00)
         (3600, "12.35", "1.5", "18.53"),  # 18.525 -> up
         (1800, "10.03", "1", "5.02"),  # 5.015 -> up (float would give 5.01)
-        (1, "18.00", "1", "0.01"),  # 0.005 exactly
-        (1, "17.99", "1", "0.00"),  # 0.0049972...
-        (100, "36.00", "1", "1.00"),  # exact hours, not 0.03 h x 36 = 1.08
-        (1000, "25.00", "1", "6.94"),  # 6.9444...
+        (18, "1.00", "1", "0.01"),  # 0.005 h shows (and pays) as 0.01 h
+        (1, "18.00", "1", "0.00"),  # 0.00 h
+        (100, "36.00", "1", "1.08"),  # 0.03 h x 36 (the exact hours would give 1.00)
+        (1000, "25.00", "1", "7.00"),  # 0.28 h x 25 (exact: 6.944...)
+        (2200, "25.00", "1.5", "22.88"),  # 0.61 h x 37.50 = 22.875 (exact: 22.916...)
         (18_000, "12.35", "1.5", "92.63"),  # 92.625
         (0, "99.99", "2.0", "0.00"),
         (3600, "0", "1.5", "0.00"),
-        (1_000_000_000, "123.4567", "2.0", "68587055.56"),  # 68587055.555...
+        (1_000_000_000, "123.4567", "2.0", "68587056.10"),  # 277777.78 h x 246.9134
     ],
 )
 def test_pay_amount(seconds: int, rate: str, multiplier: str, expected: str) -> None:
@@ -38,14 +40,15 @@ def test_pay_amount(seconds: int, rate: str, multiplier: str, expected: str) -> 
 
 
 def test_gross_is_the_sum_of_rounded_lines() -> None:
-    # Each line is exactly x.xx5 and rounds up; the exact total 15.015 would round to 15.02.
+    # 0.50 h, 0.33 h x 1.5, 0.25 h x 2: 5.005, 4.95495, 5.005 round to 5.01, 4.95, 5.01; the
+    # exact total 14.96495 would round to 14.96.
     pay = gross_pay(Buckets(1800, 1200, 900), Decimal("10.01"))
     assert [(line.bucket, line.amount) for line in pay.lines] == [
         ("regular", Decimal("5.01")),
-        ("overtime", Decimal("5.01")),
+        ("overtime", Decimal("4.95")),
         ("double_time", Decimal("5.01")),
     ]
-    assert pay.gross == Decimal("15.03")
+    assert pay.gross == Decimal("14.97")
 
 
 def test_flsa_45_hour_week_pay() -> None:
@@ -140,8 +143,12 @@ def test_pay_amount_matches_exact_fraction_arithmetic(
     seconds: int, cents: int, rate_places: int, multiplier: str
 ) -> None:
     rate = Decimal(cents).scaleb(-rate_places)
+    shown = Fraction(math.floor(Fraction(seconds, 36) + Fraction(1, 2)), 100)  # 0.01 h, half-up
     exact = Fraction(seconds, 3600) * Fraction(rate) * Fraction(Decimal(multiplier))
     amount = pay_amount(seconds, rate, Decimal(multiplier))
-    assert amount == half_up_cents(exact)
+    assert amount == half_up_cents(shown * Fraction(rate) * Fraction(Decimal(multiplier)))
     assert amount.as_tuple().exponent == -2
-    assert abs(Fraction(amount) - exact) <= Fraction(1, 200)
+    # the hours are off by at most 0.005 h, so the line by at most that much pay, plus 0.005
+    assert abs(Fraction(amount) - exact) <= Fraction(1, 200) * (
+        1 + Fraction(rate) * Fraction(Decimal(multiplier))
+    )

@@ -8,8 +8,8 @@ Totals (hand-computed pay, used by the exact-bytes tests):
   regular 40 x 25.50 = 1020.00; overtime 1.5 x 25.50 x 1.5 = 57.375 → 57.38 (half-up);
   gross 1077.38.
 - 0107 "+Dana" O'Neil, 18.00/h, 30 h 15 min regular + 7201 s double time:
-  regular 30.25 x 18.00 = 544.50; double time 7201/3600 x 18.00 x 2.0 = 72.01 exactly, while the
-  hours column shows 2.00 (exact seconds are paid, not the 2-place hours); gross 616.51.
+  regular 30.25 x 18.00 = 544.50; double time 7201 s is 2.0003 h, shown as 2.00 and paid as
+  2.00 x 18.00 x 2.0 = 72.00 (the row adds up; the exact seconds would give 72.01); gross 616.50.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Hours and pay rounding: half-up at the cent, exact seconds, never float."""
+"""Hours and pay rounding: hours half-up to 0.01 h, pay from those hours half-up at the cent,
+never float."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ def test_hours_round_half_up_to_two_places(seconds: int, expected: str) -> None:
         (1800, "25.50", "1.5", "19.13"),  # 19.125: half-even would give 19.12
         (5400, "25.50", "1.5", "57.38"),  # 57.375
         (3600, "10.005", "1", "10.01"),  # float(10.005) is 10.00499… and would round to 10.00
-        (1, "18.00", "1", "0.01"),  # 0.005 exactly
-        (1, "17.99", "1", "0.00"),  # 0.004997…
+        (18, "1.00", "1", "0.01"),  # 18 s is 0.005 h, shown and priced as 0.01 h
+        (17, "100.00", "1", "0.00"),  # 0.0047 h is 0.00 h: nothing to pay
+        (2200, "25.00", "1.5", "22.88"),  # 0.61 h x 37.50 = 22.875; the exact 0.6111 h: 22.92
+        (1, "18.00", "1", "0.00"),  # 0.00 h
         (144000, "25.50", "1", "1020.00"),
         (0, "99.99", "2.0", "0.00"),
     ],
@@ -49,10 +52,13 @@ def test_pay_line_rounds_half_up_to_the_cent(
     assert str(pay_line(seconds, Decimal(rate), Decimal(multiplier))) == expected
 
 
-def test_pay_uses_exact_seconds_not_the_rounded_hours() -> None:
-    # 100 s is 0.0277… h, shown as 0.03; 0.03 x 36.00 would be 1.08, the exact pay is 1.00.
+def test_pay_is_priced_from_the_hours_shown() -> None:
+    # 100 s is 0.0277… h, shown as 0.03: the line is 0.03 x 36.00 = 1.08 (the exact hours would
+    # give 1.00, and a provider multiplying the file's hours by its rate would not find it).
     assert hours(100) == Decimal("0.03")
-    assert pay_line(100, Decimal("36.00")) == Decimal("1.00")
+    assert pay_line(100, Decimal("36.00")) == Decimal("1.08")
+    # The issue's row: 36 s at 25.00 is 0.01 h and 0.25, never 0.15 (a clerk's 0.01 x 25.00).
+    assert (hours(36), pay_line(36, Decimal("25.00"))) == (Decimal("0.01"), Decimal("0.25"))
 
 
 def test_compute_pay_gross_is_sum_of_rounded_lines() -> None:
@@ -61,18 +67,18 @@ def test_compute_pay_gross_is_sum_of_rounded_lines() -> None:
         first_name="A",
         last_name="B",
         hourly_rate=Decimal("25.50"),
-        regular_seconds=1800,  # 12.75
-        overtime_seconds=1800,  # 19.125 → 19.13
-        double_time_seconds=1,  # 0.01416… → 0.01
+        regular_seconds=1800,  # 0.50 h: 12.75
+        overtime_seconds=1800,  # 0.50 h x 38.25 = 19.125 → 19.13
+        double_time_seconds=18,  # 0.01 h x 51.00 = 0.51
     )
     pay = compute_pay(row)
     assert (pay.regular_pay, pay.overtime_pay, pay.double_time_pay) == (
         Decimal("12.75"),
         Decimal("19.13"),
-        Decimal("0.01"),
+        Decimal("0.51"),
     )
-    # The unrounded sum 31.889… would round to 31.89; the file must add up instead.
-    assert pay.gross_pay == Decimal("31.89")
+    # 12.75 + 19.13 + 0.51: the sum of the lines as written, so the row adds up.
+    assert pay.gross_pay == Decimal("32.39")
     assert pay.has_hours
 
 
@@ -129,7 +135,8 @@ def test_pay_line_matches_high_precision_decimal(
     rate = Decimal(rate_cents) / 100 + Decimal(rate_extra) / 10_000
     with localcontext() as context:
         context.prec = 60
-        exact = Decimal(seconds) * rate * Decimal(multiplier) / 3600
+        shown = (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        exact = shown * rate * Decimal(multiplier)
         expected = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert pay_line(seconds, rate, Decimal(multiplier)) == expected
     assert pay_line(seconds, rate, Decimal(multiplier)).as_tuple().exponent == -2
@@ -144,8 +151,10 @@ def test_pay_line_matches_high_precision_decimal(
 def test_integer_pricing_equals_the_fraction_definition(
     seconds: int, rate: Decimal, multiplier: str
 ) -> None:
-    """The integer-only fast path gives exactly round_half_up of the exact fraction."""
-    exact = Fraction(seconds, 3600) * Fraction(rate) * Fraction(Decimal(multiplier))
+    """The integer-only fast path gives exactly round_half_up of the exact fraction of the
+    2-place hours."""
+    shown = round_half_up(Fraction(seconds, 3600), 2)
+    exact = Fraction(shown) * Fraction(rate) * Fraction(Decimal(multiplier))
     assert pay_line(seconds, rate, Decimal(multiplier)) == round_half_up(exact, 2)
     assert str(pay_line(seconds, rate, Decimal(multiplier))) == str(round_half_up(exact, 2))
     assert str(hours(seconds)) == str(round_half_up(Fraction(seconds, 3600), 2))

@@ -275,5 +275,5 @@ def sync(body: dict[str, Any]) -> Any:
 @blp.arguments(ClockEventQueryArgsSchema, location="query")
 @blp.response(200, ClockEventSchema(many=True))
 def list_clock_events(args: dict[str, Any]) -> Any:
-    """Every punch received, accepted or rejected, newest first (managers: their reports)."""
+    """Punches received, accepted or refused, newest first; others' only for managers/admins."""
     return paginate(clock_events.search(current_actor(), args), args)

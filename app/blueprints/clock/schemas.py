@@ -74,7 +74,10 @@ class BreakSchema(Schema):
 class GeofenceResultSchema(Schema):
     result = ma.fields.String(
         allow_none=True,
-        metadata={"description": "inside | uncertain | outside | low_accuracy; null: no check"},
+        metadata={
+            "description": "inside | uncertain | outside | low_accuracy; no_fence: no geofence "
+            "applies (accepted from anywhere); null: the fence's policy is off"
+        },
     )
     geofence_id = ma.fields.UUID(allow_none=True)
     distance_m = ma.fields.Float(allow_none=True)

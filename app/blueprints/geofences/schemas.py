@@ -101,7 +101,10 @@ class CheckSchema(Schema):
 
 
 class CheckResponseSchema(Schema):
-    result = ma.fields.String(allow_none=True)
+    result = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "as a punch's geofence.result (no_fence: none applies)"},
+    )
     geofence_id = ma.fields.UUID(allow_none=True)
     distance_m = ma.fields.Float(allow_none=True)
     policy = ma.fields.String(allow_none=True)

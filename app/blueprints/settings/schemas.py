@@ -49,3 +49,10 @@ class AutoBreakSchema(Schema):
 class TimeSettingsSchema(Schema):
     rounding = ma.fields.Nested(RoundingSchema, required=True)
     auto_break = ma.fields.Nested(AutoBreakSchema, required=True)
+    require_geofence = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Refuse clock-ins that no geofence applies to (422 "
+            "GEOFENCE_REQUIRED); off, they are accepted with geofence.result no_fence."
+        },
+    )

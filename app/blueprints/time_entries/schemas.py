@@ -36,7 +36,13 @@ class TimeEntrySchema(Schema):
     # Billing columns of the shared schema: read-only here, no endpoint writes them yet.
     project_id = ma.fields.UUID(dump_only=True, allow_none=True)
     description = ma.fields.String(dump_only=True, allow_none=True)
-    hourly_rate = Money(dump_only=True, metadata={"description": "Billing rate per hour."})
+    # The shared schema's `time_entries.hourly_rate` is what a customer is billed per hour, not
+    # the employee's pay (that is `employees.hourly_rate`): named for what it is.
+    billing_rate = Money(
+        attribute="hourly_rate",
+        dump_only=True,
+        metadata={"description": "What the customer is billed per hour (not the pay rate)."},
+    )
     billable_amount = Money(
         dump_only=True,
         metadata={"description": "Computed by the database: worked time x rate, if billable."},
