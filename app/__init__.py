@@ -49,9 +49,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _sqlite_begin(conn: sa.Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+    """Start SQLite transactions as writers where they may write.
+
+    A deferred transaction that reads and then writes must upgrade its lock, and SQLite refuses
+    the upgrade with BUSY at once (its busy timeout cannot help: waiting could deadlock), which
+    the API would answer with 503. `BEGIN IMMEDIATE` takes the write lock first, so writers
+    queue on the busy timeout instead. Read-only requests stay deferred: in WAL mode they read
+    a snapshot beside the writer and never wait. Jobs and write requests are immediate; other
+    callers (the CLI, tests) keep the deferred default, so a session left open there does not
+    hold the write lock.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    from flask import has_request_context
+    from rq import get_current_job
+
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return get_current_job() is not None
 
 
 def _install_sqlite_hooks() -> None:
