@@ -149,7 +149,8 @@ def burst(port: int, seeded: dict[str, Any]) -> dict[str, list[tuple[int, dict[s
         requests.append(("approve", ("POST", f"/time-entries/{entry_id}/approve", owner, None, None)))
     for n in range(1, 7):
         start = datetime(2026, 12, 1, 6 + n, tzinfo=UTC)
-        body = {"started_at": start.isoformat(), "ended_at": (start + timedelta(hours=1)).isoformat()}
+        body = {"started_at": start.isoformat(), "ended_at": (start + timedelta(hours=1)).isoformat(),
+                "note": "forgot to clock"}
         requests.append(("manual", ("POST", "/time-entries", staff[n], body, None)))
     period = {"period_start": MONDAY.isoformat(), "period_end": (MONDAY + timedelta(days=6)).isoformat()}
     requests.append(("export", ("POST", "/payroll-exports", owner, {**period, "format": "csv"}, None)))
@@ -232,8 +233,10 @@ def served(real_commits: Flask, empty_rq: Callable[[Any], None], tmp_path: Path)
 
 
 def queues_drained() -> bool:
+    """Nothing queued or running, and nothing waiting for a retry (the periodic jobs are
+    always scheduled); a failed job fails the test."""
     from rq import Queue
-    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
     from app.extensions import get_redis
     from app.jobs import QUEUES
@@ -241,9 +244,14 @@ def queues_drained() -> bool:
     connection = get_redis()
     for name in QUEUES:
         queue = Queue(name, connection=connection)
+        assert FailedJobRegistry(queue=queue).count == 0, name
+        retrying = [
+            job_id
+            for job_id in ScheduledJobRegistry(queue=queue).get_job_ids()
+            if not job_id.startswith("periodic-")
+        ]
+        assert retrying == [], name
         if queue.count or StartedJobRegistry(queue=queue).count:
-            return False
-        if ScheduledJobRegistry(queue=queue).count:
             return False
     return True
 
