@@ -121,6 +121,18 @@ def main() -> None:
             flush=True,
         )
         print(f"  (setup {r['setup']:.1f} s)", file=sys.stderr)
+        targets(r)
+
+
+def targets(r: dict[str, float]) -> None:
+    """Pass/fail lines for the restated targets of issue 13, item 3 (the first run's floor,
+    GROUP BY plus inserting the summary rows, is not measured here yet)."""
+    ratio = r["rerun"] / r["floor"]
+    print(f"{'pass' if ratio <= 3 else 'FAIL'}: rerun {ratio:.2f}x of GROUP BY (target <= 3x)")
+    if r["entries"] >= 1_000_000:
+        verdict = "pass" if r["first"] < 10 and r["rerun"] < 10 else "FAIL"
+        print(f"{verdict}: {r['entries']:,} entries, first run {r['first']:.1f} s, rerun "
+              f"{r['rerun']:.1f} s (target < 10 s)")  # fmt: skip
 
 
 def compare_history(args: argparse.Namespace) -> None:
