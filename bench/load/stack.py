@@ -391,7 +391,8 @@ class Gunicorn:
             with urllib.request.urlopen(f"http://{HOST}:{self.port}/healthz", timeout=2) as r:
                 return bool(r.status == 200)
 
-        wait_until(healthy, 60, "gunicorn /healthz")
+        # Generous: on a 2-core VM shared with test suites, 4 workers take over a minute to boot.
+        wait_until(healthy, 180, "gunicorn /healthz")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
