@@ -514,11 +514,11 @@ def running_system(
             )
             env = app_env(database_url, redis_url, workdir)
             api = Gunicorn(env, workdir, api_workers)
-            api.start()
-            system = System(database_url, redis_url, workdir, env, seeded, api, workers)
-            for _ in range(rq_workers):
-                system.start_worker()
             try:
+                api.start()  # inside: a gunicorn that never got healthy is stopped too
+                system = System(database_url, redis_url, workdir, env, seeded, api, workers)
+                for _ in range(rq_workers):
+                    system.start_worker()
                 yield system
             except BaseException:
                 for log in sorted(workdir.glob("*.log")):
