@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,13 +31,64 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 30_000  # how long SQLite waits for a lock before answering BUSY (then 503)
+# SQLite's own wait for a lock sleeps up to 100 ms between looks once it has waited a little,
+# so writers queued behind one another slept while the lock was free: 5 req/s at 10 users.
+# A writer waiting for the write lock looks again after these many seconds, then every 5 ms.
+WRITE_LOCK_POLL = (0.001, 0.002, 0.005)
+
+
 def _sqlite_begin(conn: sa.Connection) -> None:
-    if conn.dialect.name == "sqlite":
+    """Start SQLite transactions as writers where they may write.
+
+    A deferred transaction that reads and then writes must upgrade its lock, and SQLite refuses
+    the upgrade with BUSY at once (its busy timeout cannot help: waiting could deadlock), which
+    the API would answer with 503. `BEGIN IMMEDIATE` takes the write lock first, so writers
+    queue on the busy timeout instead. Read-only requests stay deferred: in WAL mode they read
+    a snapshot beside the writer and never wait. Jobs and write requests are immediate; other
+    callers (the CLI, tests) keep the deferred default, so a session left open there does not
+    hold the write lock.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    if _may_write():
+        _begin_immediate(conn)
+    else:
         conn.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(conn: sa.Connection) -> None:
+    """`BEGIN IMMEDIATE`, waiting for the write lock up to the busy timeout by looking often."""
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        for attempt in itertools.count():
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except sa.exc.OperationalError as exc:
+                busy = getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(WRITE_LOCK_POLL[min(attempt, len(WRITE_LOCK_POLL) - 1)])
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _may_write() -> bool:
+    from flask import has_request_context
+    from rq import get_current_job
+
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return get_current_job() is not None
 
 
 def _install_sqlite_hooks() -> None:

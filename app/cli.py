@@ -15,7 +15,7 @@ from app.models import User
 from app.services.job_status import WORKER_MAINTENANCE_INTERVAL, WORKER_TTL
 
 # WORKER_MAINTENANCE_INTERVAL and WORKER_TTL live with the heartbeat check of /readyz, which must
-# judge the workers by the TTL they run with (why one minute: see there).
+# judge the workers by the TTL they run with (why 15 s: see there and `app.jobs.worker`).
 DEMO_PASSWORD = "fieldclock-demo"
 DEMO_DOMAIN = "demo.fieldclock.test"
 
@@ -145,10 +145,11 @@ def register_commands(app: Flask) -> None:
     def worker(queues: str, burst: bool, periodic: bool) -> None:
         """Run an RQ worker with RQ's scheduler, inside the app context; registers the
         periodic jobs (idempotent) before it starts."""
-        from rq import Queue, Worker
+        from rq import Queue
 
         from app.extensions import get_redis
         from app.jobs.periodic import register_periodic_jobs
+        from app.jobs.worker import FieldclockWorker
 
         connection = get_redis()
         names = [q.strip() for q in queues.split(",") if q.strip()]
@@ -157,9 +158,10 @@ def register_commands(app: Flask) -> None:
             click.echo(f"Periodic jobs scheduled: {', '.join(registered) or 'already scheduled'}")
         db.session.remove()
         db.engine.dispose()  # connections must not be shared with forked work horses
-        Worker(
+        FieldclockWorker(
             [Queue(n, connection=connection) for n in names],
             connection=connection,
             maintenance_interval=WORKER_MAINTENANCE_INTERVAL,
             worker_ttl=WORKER_TTL,
+            periodic=periodic,
         ).work(with_scheduler=True, burst=burst)

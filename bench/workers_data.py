@@ -15,7 +15,9 @@ flagged. Six entries per employee: 10,000 employees give 60,000 entries; 166,667
 1,000,002.
 
 `history_weeks` adds that many earlier weeks of the same pattern, already `paid` (a live
-database holds months of history that the period's queries must skip, not scan).
+database holds months of history that the period's queries must skip, not scan), or
+`approved` with `history_status="approved"` (issue 13, item 4: history the export's and the
+summaries' status conditions do not exclude, only their period conditions).
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ def make_app(database_url: str, export_dir: str) -> Flask:
     return app
 
 
-def populate(employees: int, history_weeks: int = 0) -> tuple[Any, int]:
+def populate(
+    employees: int, history_weeks: int = 0, history_status: str = "paid"
+) -> tuple[Any, int]:
     """The organization's owner and how many entries of the benchmark's week were written
     (inside an app context)."""
     from app.extensions import db
@@ -92,6 +96,7 @@ def populate(employees: int, history_weeks: int = 0) -> tuple[Any, int]:
         "ws": owner.workspace_id,
         "n": employees,
         "history": history_weeks,
+        "history_status": history_status,
     }
     statements = [
         """INSERT INTO users (id, organization_id, workspace_id, email, password_hash,
@@ -113,7 +118,7 @@ def populate(employees: int, history_weeks: int = 0) -> tuple[Any, int]:
            SELECT gen_random_uuid(), :org, :ws, e.id, s.day, s.start, s.start + s.length,
                   s.start, s.start + s.length, extract(epoch FROM s.length)::int, 1800, 0,
                   extract(epoch FROM s.length)::int - 1800,
-                  CASE WHEN w = 0 THEN 'approved' ELSE 'paid' END, 'manual',
+                  CASE WHEN w = 0 THEN 'approved' ELSE :history_status END, 'manual',
                   CASE WHEN (k + d) % 9 = 0 THEN '["LATE"]'::jsonb ELSE '[]'::jsonb END, true
            FROM generate_series(:history, 0, -1) AS w
            CROSS JOIN (SELECT id, employee_number::int AS k FROM employees

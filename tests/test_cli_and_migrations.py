@@ -38,6 +38,15 @@ def test_models_match_the_migrations(app, db):
     assert diff == []
 
 
+def test_a_periods_entries_are_indexed_from_both_ends(app, db):
+    """Issue 13, item 4: years of history before or after a period are skipped by the paid
+    start and the paid end alike (bench/weekly_summaries.py --compare-history measures it)."""
+    with db.engine.connect() as connection:
+        indexes = sa.inspect(connection).get_indexes("time_entries")
+    columns = {tuple(index["column_names"]) for index in indexes}
+    assert {("organization_id", "paid_started_at"), ("organization_id", "paid_ended_at")} <= columns
+
+
 def test_seed_demo_creates_the_demo_organization_once(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])

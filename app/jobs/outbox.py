@@ -1,5 +1,6 @@
-"""The outbox relay: every minute, enqueue what the after-commit kick could not (Redis was
-down, a job died), and re-register the periodic jobs (a lost chain heals within a minute)."""
+"""The outbox relay: every 15 s, enqueue what the after-commit kick could not (Redis was
+down, a job died), and re-register the periodic jobs (a lost chain heals at the next relay or
+worker maintenance)."""
 
 from __future__ import annotations
 

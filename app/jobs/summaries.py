@@ -5,7 +5,7 @@ timezone). All upsert, so running one twice changes nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,11 +17,11 @@ from app.models import Organization
 from app.models.base import utcnow
 from app.services import outbox, weekly_summaries
 
-# The hourly job closes each week once, at its first run after the week ended: runs missed
-# during an outage (workers or Redis down) of up to a week are made up by the next one. That a
-# week was closed is noted in the outbox, where it is kept `PURGE_AFTER`: the window may not be
-# longer, or a week could be closed twice.
-CLOSE_WITHIN = outbox.PURGE_AFTER
+# The hourly job closes each week once, at its first run after the week ended. That a week was
+# closed is noted in the outbox for good, and a run reaches back to the latest note, so runs
+# missed during an outage of any length (workers or Redis down) are made up by the next one;
+# an organization never closed yet looks back this far.
+CLOSE_WITHIN = timedelta(days=7)
 
 
 @job
@@ -52,8 +52,8 @@ def recompute_week(organization_id: str, week_start: str) -> dict[str, Any]:
 @job
 def close_weeks() -> dict[str, Any]:
     """Periodic (hourly): compute each week that ended (in each organization's policy
-    timezones) in the last `CLOSE_WITHIN` and was not closed yet; the week and its closed note
-    commit together, so a crash leaves the week to the next run."""
+    timezones) since the last close and was not closed yet (`weeks_to_close`); the week and
+    its closed note commit together, so a crash leaves the week to the next run."""
     now = utcnow()
     closed = []
     organizations = db.session.scalars(

@@ -51,9 +51,12 @@ class TimeEntry(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base
         # entry overlapping [start, end) ends after `start`, so months of history are skipped
         # whatever the entries' length, open entries (NULL) included.
         sa.Index("ix_time_entries_org_paid_ended_at", "organization_id", "paid_ended_at"),
+        # ...and by when they start: a period's entries are those starting before its end, so
+        # with years of history the two ranges together bound the period from both sides.
+        sa.Index("ix_time_entries_org_paid_started_at", "organization_id", "paid_started_at"),
     )
 
-    # Both composite indexes above lead with it, so it has no index of its own.
+    # The composite indexes above lead with it, so it has no index of its own.
     organization_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("organizations.id"))
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("employees.id"))

@@ -22,11 +22,11 @@ from app.models import OutboxMessage, User
 # RQ's maintenance (10 minutes by default) is what retries a job whose worker was killed (once
 # its heartbeat has expired) and restarts a scheduler that died with a Redis outage: so an
 # export whose worker was SIGKILLed stayed `running`, and scheduled jobs (the outbox relay) did
-# not run, for up to 10 minutes. `flask worker` runs it every minute instead; and an idle worker
-# blocks on its queues for worker_ttl - 15 s (405 s by default) before it looks again, so that
-# is a minute too. The one worker TTL: `flask worker` starts its workers with it, and /readyz
-# judges their heartbeats by it.
-WORKER_MAINTENANCE_INTERVAL = 60
+# not run, for up to 10 minutes. `flask worker` runs it every 15 s instead (`app.jobs.worker`:
+# a killed worker's job is retried within a minute); and an idle worker blocks on its queues
+# for worker_ttl - 15 s before it looks again, so that is 15 s too. The one worker TTL:
+# `flask worker` starts its workers with it, and /readyz judges their heartbeats by it.
+WORKER_MAINTENANCE_INTERVAL = 15
 WORKER_TTL = WORKER_MAINTENANCE_INTERVAL + 15
 # An idle RQ worker refreshes its heartbeat once per dequeue timeout (its TTL minus 15 s), a
 # busy one more often; RQ itself lets a worker's key expire WORKER_TTL + 60 s after the last

@@ -4,7 +4,7 @@ A request that must trigger a job calls `publish` (or `entry_changed`, the one c
 and every time-entry change make) before it commits. The outbox row commits or rolls back with
 the data, so a punch is never lost and never waits on Redis. After the commit, a session
 listener tries to enqueue the job at once; if Redis is down, nothing fails: the periodic relay
-(`relay_pending`, every minute) enqueues whatever is still pending once Redis is back.
+(`relay_pending`, every 15 s) enqueues whatever is still pending once Redis is back.
 
 Topics say which job consumes a message (`TOPICS`). Two kinds:
 
@@ -50,10 +50,13 @@ log = logging.getLogger(__name__)
 KICKS_KEY = "fieldclock_outbox_kicks"
 FLAG_TTL = 3600  # a flag whose job vanished stops blocking after this long
 RELAY_AFTER = timedelta(seconds=5)  # younger messages are the after-commit kick's business
-MAX_RELAYS = 20  # then the message is given up (and says so in last_error)
+MAX_RELAYS = 80  # then the message is given up (and says so in last_error): 20 min of relays
 REDIS_RETRY_AFTER = 10.0  # seconds an API process leaves Redis alone after a failure
 PERIODIC_CHECK_EVERY = 60.0  # seconds between a process's checks that the periodic jobs exist
 PURGE_AFTER = timedelta(days=7)  # processed messages (done markers among them) are kept so long
+# Done markers kept for good: a closed week must stay closed after any outage (weekly_summaries'
+# CLOSED_TOPIC); one row per organization and week, a few kilobytes a year.
+KEPT_TOPICS = frozenset({"summaries.closed"})
 
 
 @dataclass(frozen=True)
@@ -488,9 +491,23 @@ def done_keys(topic: str, organization_id: uuid.UUID, keys: Iterable[str]) -> se
     return {key for key in db.session.scalars(stmt) if key is not None}
 
 
+def last_done_at(topic: str, organization_id: uuid.UUID) -> datetime | None:
+    """When the organization's latest `record_done` marker of the topic was written."""
+    stmt = sa.select(sa.func.max(OutboxMessage.created_at)).where(
+        OutboxMessage.topic == topic,
+        OutboxMessage.organization_id == organization_id,
+        OutboxMessage.processed_at.is_not(None),
+    )
+    return db.session.scalar(stmt)
+
+
 def purge_processed(older_than: timedelta = PURGE_AFTER) -> int:
-    """Delete processed messages older than `older_than`; returns how many."""
+    """Delete processed messages older than `older_than`, but not the markers of
+    `KEPT_TOPICS`; returns how many."""
     result = db.session.execute(
-        sa.delete(OutboxMessage).where(OutboxMessage.processed_at < utcnow() - older_than)
+        sa.delete(OutboxMessage).where(
+            OutboxMessage.processed_at < utcnow() - older_than,
+            OutboxMessage.topic.not_in(sorted(KEPT_TOPICS)),
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

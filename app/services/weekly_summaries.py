@@ -255,15 +255,22 @@ def weeks_just_ended(organization_id: uuid.UUID, now: datetime, within: timedelt
 
 
 def weeks_to_close(organization_id: uuid.UUID, now: datetime, within: timedelta) -> list[date]:
-    """The weeks of `weeks_just_ended` that were not closed yet (`mark_closed`)."""
+    """The weeks that ended since the last close that closed one (at least `within` back, as
+    for an organization never closed yet) and were not closed yet (`mark_closed`).
+
+    Each close closes every week that ended since the one before, so every week that ended
+    before the latest marker is closed: however long workers or Redis were down, the first
+    run after reaches back to it. The markers are never purged (`outbox.KEPT_TOPICS`)."""
+    last = outbox.last_done_at(CLOSED_TOPIC, organization_id)
+    if last is not None:
+        within = max(within, now - last)
     ended = weeks_just_ended(organization_id, now, within)
     closed = outbox.done_keys(CLOSED_TOPIC, organization_id, [w.isoformat() for w in ended])
     return [week for week in ended if week.isoformat() not in closed]
 
 
 def mark_closed(organization_id: uuid.UUID, week: date, now: datetime) -> None:
-    """Note, in the transaction that recomputed it, that the week is closed; the note outlives
-    any `within` up to `outbox.PURGE_AFTER` (it is written after the week's end)."""
+    """Note, in the transaction that recomputed it, that the week is closed (for good)."""
     outbox.record_done(CLOSED_TOPIC, organization_id, week.isoformat(), now)
 
 

@@ -1,7 +1,7 @@
 """ERP masters: customers, product categories, products, vendors
 
 Revision ID: 8707337cacaa
-Revises: 6326b147ae34
+Revises: 8d2f4c1a9b37
 Create Date: 2026-12-07 21:04:01.372248
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 revision = '8707337cacaa'
-down_revision = '6326b147ae34'
+down_revision = '8d2f4c1a9b37'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,5 @@
-"""/readyz judges a worker's heartbeat by the TTL `flask worker` gives it (75 s, so RQ lets the
-worker's key expire 135 s after its last heartbeat), not by RQ's default 420 s."""
+"""/readyz judges a worker's heartbeat by the TTL `flask worker` gives it (30 s, so RQ lets the
+worker's key expire 90 s after its last heartbeat), not by RQ's default 420 s."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from app.services import job_status
 
 def test_the_stale_threshold_is_the_worker_ttl_of_flask_worker():
     assert cli.WORKER_TTL is job_status.WORKER_TTL
-    assert job_status.WORKER_TTL == 75
-    assert job_status.HEARTBEAT_STALE_AFTER.total_seconds() == 135
+    assert job_status.WORKER_TTL == 30
+    assert job_status.HEARTBEAT_STALE_AFTER.total_seconds() == 90
 
 
 def test_a_heartbeat_just_older_than_the_threshold_is_stale(app, redis_conn):
@@ -29,11 +29,11 @@ def test_a_heartbeat_just_older_than_the_threshold_is_stale(app, redis_conn):
     try:
         beat = Worker.find_by_key(worker.key, connection=redis_conn).last_heartbeat
         beat = beat.replace(tzinfo=beat.tzinfo or UTC)
-        assert job_status.worker_state(now=beat + timedelta(seconds=134)) == "ok"
-        assert job_status.worker_state(now=beat + timedelta(seconds=135)) == "ok"
+        assert job_status.worker_state(now=beat + timedelta(seconds=89)) == "ok"
+        assert job_status.worker_state(now=beat + timedelta(seconds=90)) == "ok"
         assert (
-            job_status.worker_state(now=beat + timedelta(seconds=136))
-            == "none: no worker heartbeat in 135 s"
+            job_status.worker_state(now=beat + timedelta(seconds=91))
+            == "none: no worker heartbeat in 90 s"
         )
     finally:
         worker.register_death()

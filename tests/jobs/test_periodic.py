@@ -34,7 +34,7 @@ def test_slots_are_multiples_of_the_period_after_now():
 def test_registration_is_idempotent_with_deterministic_ids(redis_conn):
     first = register_periodic_jobs(now=NOW, connection=redis_conn)
     assert first == [
-        "periodic-outbox-relay-20261118T140800Z",
+        "periodic-outbox-relay-20261118T140745Z",
         "periodic-open-entry-alerts-20261118T141500Z",
         "periodic-weekly-summaries-20261118T150000Z",
         "periodic-purge-20261119T000000Z",
@@ -44,10 +44,10 @@ def test_registration_is_idempotent_with_deterministic_ids(redis_conn):
     assert scheduled(redis_conn) == sorted(first[i] for i in (0, 2, 3))
     assert scheduled(redis_conn, "alerts") == [first[1]]
     registry = ScheduledJobRegistry(queue=Queue("default", connection=redis_conn))
-    assert registry.get_scheduled_time(first[0]) == datetime(2026, 11, 18, 14, 8, tzinfo=UTC)
+    assert registry.get_scheduled_time(first[0]) == datetime(2026, 11, 18, 14, 7, 45, tzinfo=UTC)
     job = Queue("default", connection=redis_conn).fetch_job(first[0])
     assert job.func_name == "app.jobs.periodic.run_periodic" and job.args == ("outbox-relay",)
-    assert job.timeout == 600 and job.result_ttl == 120 and job.retries_left is None
+    assert job.timeout == 600 and job.result_ttl == 30 and job.retries_left is None
 
 
 def test_a_run_schedules_the_next_slot_before_its_work(app, redis_conn, monkeypatch):
@@ -56,7 +56,7 @@ def test_a_run_schedules_the_next_slot_before_its_work(app, redis_conn, monkeypa
     with time_machine.travel(datetime(2026, 11, 18, 14, 8, 0, 5000, tzinfo=UTC), tick=False):
         assert periodic.run_periodic("outbox-relay") == 7
     assert calls == ["app.jobs.outbox.relay"]
-    assert scheduled(redis_conn) == ["periodic-outbox-relay-20261118T140900Z"]
+    assert scheduled(redis_conn) == ["periodic-outbox-relay-20261118T140815Z"]
 
 
 def test_every_periodic_target_exists():

@@ -70,23 +70,51 @@ def test_a_week_is_closed_30_hours_late_and_only_once(db, california, make_entry
     assert worked(db, employee) == {"2026-11-16": (10 * H, 8 * H, 2 * H)}
 
 
-def test_a_closed_week_is_noted_until_it_leaves_the_window(db, california):
-    """The note survives the daily purge of processed outbox messages while the week can still
-    be picked (the window is the purge's age); a week leaves the window at the next boundary."""
+def test_weeks_missed_in_an_outage_longer_than_the_purge_age_are_all_closed(
+    db, california, make_entry
+):
+    """Workers down from an hour after one close until three weeks later: the daily purge of
+    processed outbox messages ran meanwhile (an API process's maintenance, say), and the first
+    run after closes both weeks that ended during the outage, and not the one before again."""
+    owner, employee = california
+    org = owner.organization_id
+    for day in (16, 23, 30):  # a 10-hour Monday in each of three weeks
+        make_entry(employee, local(2026, 11, day, 7), local(2026, 11, day, 17))
+    with time_machine.travel(BOUNDARY + timedelta(hours=1), tick=False):
+        assert closed_for(org, summary_jobs.close_weeks()) == [f"{org}:2026-11-16"]
+    assert weekly_summaries.CLOSED_TOPIC in outbox.KEPT_TOPICS
+    with time_machine.travel(BOUNDARY + timedelta(days=20), tick=False):
+        outbox.purge_processed()
+        db.session.commit()
+    # an entry written behind the outbox's back: recomputed only if its week is closed again
+    make_entry(employee, local(2026, 11, 17, 7), local(2026, 11, 17, 9))
+
+    with time_machine.travel(BOUNDARY + timedelta(days=20, hours=1), tick=False):
+        result = summary_jobs.close_weeks()
+    assert closed_for(org, result) == [f"{org}:2026-11-23", f"{org}:2026-11-30"]
+    assert worked(db, employee) == {
+        "2026-11-16": (10 * H, 8 * H, 2 * H),
+        "2026-11-23": (10 * H, 8 * H, 2 * H),
+        "2026-11-30": (10 * H, 8 * H, 2 * H),
+    }
+    with time_machine.travel(BOUNDARY + timedelta(days=20, hours=2), tick=False):
+        assert closed_for(org, summary_jobs.close_weeks()) == []
+
+
+def test_an_organization_never_closed_looks_back_one_week(db, california):
     owner, _employee = california
     org = owner.organization_id
     within = summary_jobs.CLOSE_WITHIN
     assert within.total_seconds() == 7 * 24 * H
     week = datetime(2026, 11, 16).date()
-    at = BOUNDARY + timedelta(hours=30)
+    at = BOUNDARY + timedelta(days=3)
+    # the week of 11-09 ended 7 days before BOUNDARY: out of reach without a note
     assert weekly_summaries.weeks_to_close(org, at, within) == [week]
     weekly_summaries.mark_closed(org, week, at)
     db.session.flush()
     assert weekly_summaries.weeks_to_close(org, at, within) == []
-    just_before = BOUNDARY + timedelta(days=7) - timedelta(seconds=1)
-    with time_machine.travel(just_before, tick=False):
-        outbox.purge_processed()
-    assert weekly_summaries.weeks_just_ended(org, just_before, within) == [week]
-    assert weekly_summaries.weeks_to_close(org, just_before, within) == []
-    next_week = BOUNDARY + timedelta(days=7)
-    assert weekly_summaries.weeks_to_close(org, next_week, within) == [week + timedelta(days=7)]
+    # 30 days later, from the note on: the four weeks that ended since, not the one closed
+    later = BOUNDARY + timedelta(days=30)
+    assert weekly_summaries.weeks_to_close(org, later, within) == [
+        week + timedelta(days=7 * n) for n in (1, 2, 3, 4)
+    ]

@@ -1,6 +1,6 @@
 """A real `flask worker` process for the kill tests, on the test run's database and Redis.
 
-    python tests/jobs/worker_process.py <config.json>
+    python tests/jobs/worker_process.py <config.json> [queues]
 
 `config.json` holds the app config overrides of the test run (database URL, Redis,
 EXPORT_DIR...) plus two test hooks read from the environment of this process only:
@@ -9,8 +9,9 @@ EXPORT_DIR...) plus two test hooks read from the environment of this process onl
   file into place (`os.replace`) writes its pid to `FIELDCLOCK_HANG_PIDFILE` and sleeps, so
   the test can SIGKILL it at that exact point: temporary file written, nothing committed.
 
-Everything else is the production command: `flask worker --queues exports --no-periodic`
-(RQ's forking Worker with its scheduler, inside the app context).
+Everything else is the production command: `flask worker --queues <queues> --no-periodic`
+(RQ's forking Worker with its scheduler, inside the app context); the queues are `exports`
+unless given.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main() -> None:
     from app import create_app
 
     cli = FlaskGroup(create_app=lambda: create_app(config))
-    cli.main(args=["worker", "--queues", "exports", "--no-periodic"], prog_name="flask")
+    queues = sys.argv[2] if len(sys.argv) > 2 else "exports"
+    cli.main(args=["worker", "--queues", queues, "--no-periodic"], prog_name="flask")
 
 
 if __name__ == "__main__":
