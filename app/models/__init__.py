@@ -3,7 +3,16 @@
 from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey
 from app.models.base import Base
-from app.models.crm import Customer
+from app.models.crm import (
+    Customer,
+    CustomerAddress,
+    CustomerContact,
+    Deal,
+    DealActivity,
+    DealProduct,
+    Lead,
+    Ticket,
+)
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
 from app.models.inventory import Product, ProductCategory
 from app.models.jobs import OutboxMessage
@@ -22,11 +31,17 @@ __all__ = [
     "Break",
     "ClockEvent",
     "Customer",
+    "CustomerAddress",
+    "CustomerContact",
+    "Deal",
+    "DealActivity",
+    "DealProduct",
     "Department",
     "Employee",
     "EmployeeGeofence",
     "Geofence",
     "IdempotencyKey",
+    "Lead",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
@@ -37,6 +52,7 @@ __all__ = [
     "Shift",
     "ShiftTemplate",
     "Task",
+    "Ticket",
     "TimeEntry",
     "TimeSummaryWeekly",
     "User",
