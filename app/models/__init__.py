@@ -14,7 +14,14 @@ from app.models.crm import (
     Ticket,
 )
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
-from app.models.inventory import Product, ProductCategory
+from app.models.inventory import (
+    InventoryAdjustment,
+    InventoryCount,
+    InventoryLevel,
+    Product,
+    ProductCategory,
+    StockMovement,
+)
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
@@ -41,6 +48,9 @@ __all__ = [
     "EmployeeGeofence",
     "Geofence",
     "IdempotencyKey",
+    "InventoryAdjustment",
+    "InventoryCount",
+    "InventoryLevel",
     "Lead",
     "Organization",
     "OutboxMessage",
@@ -51,6 +61,7 @@ __all__ = [
     "ProductCategory",
     "Shift",
     "ShiftTemplate",
+    "StockMovement",
     "Task",
     "Ticket",
     "TimeEntry",
