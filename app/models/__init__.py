@@ -13,6 +13,7 @@ from app.models.crm import (
     Lead,
     Ticket,
 )
+from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
 from app.models.inventory import (
     InventoryAdjustment,
@@ -40,6 +41,7 @@ __all__ = [
     "Customer",
     "CustomerAddress",
     "CustomerContact",
+    "DataImport",
     "Deal",
     "DealActivity",
     "DealProduct",
@@ -48,6 +50,8 @@ __all__ = [
     "EmployeeGeofence",
     "Geofence",
     "IdempotencyKey",
+    "ImportRowError",
+    "ImportTemplate",
     "InventoryAdjustment",
     "InventoryCount",
     "InventoryLevel",
@@ -62,6 +66,7 @@ __all__ = [
     "Shift",
     "ShiftTemplate",
     "StockMovement",
+    "SystemSetting",
     "Task",
     "Ticket",
     "TimeEntry",
