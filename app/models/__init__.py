@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain group; importing this registers them all."""
 
+from app.models.access import AppSetting, FeatureFlag, Permission, Role
 from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey
 from app.models.base import Base
@@ -33,6 +34,7 @@ from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
     "AlertWebhook",
+    "AppSetting",
     "Approval",
     "AuditLog",
     "Base",
@@ -48,6 +50,7 @@ __all__ = [
     "Department",
     "Employee",
     "EmployeeGeofence",
+    "FeatureFlag",
     "Geofence",
     "IdempotencyKey",
     "ImportRowError",
@@ -61,8 +64,10 @@ __all__ = [
     "OvertimeAlert",
     "OvertimePolicy",
     "PayrollExport",
+    "Permission",
     "Product",
     "ProductCategory",
+    "Role",
     "Shift",
     "ShiftTemplate",
     "StockMovement",
