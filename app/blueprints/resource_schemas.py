@@ -43,6 +43,7 @@ SERVER_COLUMNS = frozenset(
 # currency defaults to the organization's").
 ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
+TEXT_MAX = 20_000  # characters of a Text column (notes, descriptions, messages)
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -90,6 +91,10 @@ class FieldConverter(ModelConverter):
                 return ma.fields.List(ma.fields.Raw(), **kwargs)
             if shape is dict:
                 return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+        if isinstance(column.type, sa.String) and column.type.length is None:
+            # A `Text` column has no length in the database; a body still has a limit (a
+            # 100k-character note is a 422 naming the field, before any other check).
+            kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(max=TEXT_MAX)]
         if (
             isinstance(column.type, sa.String)
             and not column.nullable
