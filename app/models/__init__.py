@@ -1,11 +1,29 @@
 """SQLAlchemy models, one module per domain group; importing this registers them all."""
 
+from app.models.access import AppSetting, FeatureFlag, Permission, Role
 from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey
 from app.models.base import Base
-from app.models.crm import Customer
+from app.models.crm import (
+    Customer,
+    CustomerAddress,
+    CustomerContact,
+    Deal,
+    DealActivity,
+    DealProduct,
+    Lead,
+    Ticket,
+)
+from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
-from app.models.inventory import Product, ProductCategory
+from app.models.inventory import (
+    InventoryAdjustment,
+    InventoryCount,
+    InventoryLevel,
+    Product,
+    ProductCategory,
+    StockMovement,
+)
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
@@ -16,27 +34,46 @@ from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
     "AlertWebhook",
+    "AppSetting",
     "Approval",
     "AuditLog",
     "Base",
     "Break",
     "ClockEvent",
     "Customer",
+    "CustomerAddress",
+    "CustomerContact",
+    "DataImport",
+    "Deal",
+    "DealActivity",
+    "DealProduct",
     "Department",
     "Employee",
     "EmployeeGeofence",
+    "FeatureFlag",
     "Geofence",
     "IdempotencyKey",
+    "ImportRowError",
+    "ImportTemplate",
+    "InventoryAdjustment",
+    "InventoryCount",
+    "InventoryLevel",
+    "Lead",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
     "OvertimePolicy",
     "PayrollExport",
+    "Permission",
     "Product",
     "ProductCategory",
+    "Role",
     "Shift",
     "ShiftTemplate",
+    "StockMovement",
+    "SystemSetting",
     "Task",
+    "Ticket",
     "TimeEntry",
     "TimeSummaryWeekly",
     "User",

@@ -4,6 +4,7 @@ added), stock per location, the append-only stock movements, adjustments and cou
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +17,17 @@ from app.models.base import (
     Money,
     Percent,
     Quantity,
+    TenantRow,
     WorkspaceRow,
     choice,
     live_unique,
+    utcnow,
 )
 
 PRODUCT_TYPES = ("product", "service", "material", "manufactured", "bundle", "digital")
 PRODUCT_STATUSES = ("ACTIVE", "INACTIVE", "DISCONTINUED")
+MOVEMENT_TYPES = ("receipt", "issue", "adjustment", "import", "production_in", "production_out")
+ADJUSTMENT_STATUSES = ("pending", "approved", "rejected")
 
 
 class ProductCategory(WorkspaceRow, Base):
@@ -104,3 +109,115 @@ class Product(WorkspaceRow, Base):
     specifications: Mapped[dict[str, Any]] = mapped_column(default=dict)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class InventoryLevel(TenantRow, Base):
+    """Stock of a product at one location (Sentia's `inventory_levels`: a warehouse, an FBA
+    centre), with its replenishment parameters. `reserved_quantity` is kept by the sales
+    workflows; `available_quantity` is computed by the database."""
+
+    __tablename__ = "inventory_levels"
+    __table_args__ = (
+        live_unique("inventory_levels", "organization_id", "product_id", "location"),
+        sa.CheckConstraint(
+            "quantity >= 0 AND reserved_quantity >= 0 AND inbound_quantity >= 0 "
+            "AND defective_quantity >= 0",
+            name="quantities",
+        ),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    # Sentia's `location_id`: the warehouse's own code, not a row of ours.
+    location: Mapped[str] = mapped_column(sa.String(100))
+    location_type: Mapped[str | None] = mapped_column(sa.String(50), default=None)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))  # on hand
+    reserved_quantity: Mapped[Decimal] = mapped_column(
+        Quantity, default=Decimal("0"), info={"read_only": True}
+    )
+    available_quantity: Mapped[Decimal] = mapped_column(
+        Quantity,
+        sa.Computed("quantity - reserved_quantity", persisted=True),
+        info={"read_only": True, "signed": True},
+    )
+    inbound_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    defective_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    reorder_point: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    safety_stock: Mapped[Decimal] = mapped_column(Quantity, default=Decimal("0"))
+    economic_order_quantity: Mapped[Decimal | None] = mapped_column(Quantity, default=None)
+    days_of_supply: Mapped[int | None] = mapped_column(default=None)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    last_count_date: Mapped[date | None] = mapped_column(default=None)
+    requires_recount: Mapped[bool] = mapped_column(default=False)
+    data_source: Mapped[str | None] = mapped_column(sa.String(50), default=None)
+
+
+class StockMovement(TenantRow, Base):
+    """One signed change of a product's stock (append-only: a correction is a new, reversing
+    movement; PostgreSQL refuses UPDATE and DELETE). `products.stock_level` is their sum."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        sa.CheckConstraint("quantity <> 0", name="quantity_not_zero"),
+        sa.Index("ix_stock_movements_reference", "reference_type", "reference_id"),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, info={"signed": True})
+    type: Mapped[str] = mapped_column(choice(*MOVEMENT_TYPES, name="type"), index=True)
+    # What caused it: ("purchase_order", its id), ("inventory_adjustment", ...), ...
+    reference_type: Mapped[str | None] = mapped_column(sa.String(50), default=None)
+    reference_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    location: Mapped[str | None] = mapped_column(sa.String(100), default=None)
+    reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class InventoryAdjustment(TenantRow, Base):
+    """A requested signed change of stock with its reason; approving it (the approvals queue)
+    posts one `adjustment` movement, rejecting it posts none. The decision is the workflow's:
+    `status` and what it fills are read-only here."""
+
+    __tablename__ = "inventory_adjustments"
+    __table_args__ = (sa.CheckConstraint("quantity_change <> 0", name="quantity_change"),)
+
+    product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    quantity_change: Mapped[Decimal] = mapped_column(Quantity, info={"signed": True})
+    reason: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(
+        choice(*ADJUSTMENT_STATUSES, name="status"),
+        default="pending",
+        index=True,
+        info={"read_only": True},
+    )
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(default=None, info={"read_only": True})
+    decided_at: Mapped[datetime | None] = mapped_column(default=None, info={"read_only": True})
+    stock_movement_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("stock_movements.id"), default=None, info={"read_only": True}
+    )
+
+
+class InventoryCount(TenantRow, Base):
+    """A physical count of a product: `expected_quantity` is the stock level when it was
+    recorded (filled by the server), `difference` the database's `counted - expected`."""
+
+    __tablename__ = "inventory_counts"
+    __table_args__ = (sa.CheckConstraint("counted_quantity >= 0", name="counted_quantity"),)
+
+    product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    counted_quantity: Mapped[Decimal] = mapped_column(Quantity)
+    expected_quantity: Mapped[Decimal] = mapped_column(
+        Quantity, info={"read_only": True, "signed": True}
+    )
+    difference: Mapped[Decimal] = mapped_column(
+        Quantity,
+        sa.Computed("counted_quantity - expected_quantity", persisted=True),
+        info={"read_only": True, "signed": True},
+    )
+    counted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    location: Mapped[str | None] = mapped_column(sa.String(100), default=None)
+    notes: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # The adjustment raised for the difference (by the counting workflow), if any.
+    adjustment_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("inventory_adjustments.id"), default=None, info={"read_only": True}
+    )

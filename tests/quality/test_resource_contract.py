@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from app.blueprints import discover_blueprints
 from app.blueprints.common import DecimalString
 from app.blueprints.resource import REGISTRY, Registered
+from app.blueprints.resource_schemas import SERVER_COLUMNS
 from app.models import AuditLog
 from app.security import PERMISSIONS
 from tests.quality.resource_rows import (
@@ -76,7 +77,8 @@ def _live_unique_columns(model: type[Any]) -> list[str]:
     """The columns of a live-rows-only unique index (besides the tenant column), if any."""
     for index in model.__table__.indexes:
         if index.unique and index.name.endswith("_live"):
-            return [c.key for c in index.columns if c.key != "organization_id"]
+            # The tenant columns are the server's (a body sending workspace_id is a 422).
+            return [c.key for c in index.columns if c.key not in SERVER_COLUMNS]
     return []
 
 

@@ -19,7 +19,9 @@ class OrganizationSchema(Schema):
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
 
-class WorkspaceSchema(Schema):
+class WorkspaceSummarySchema(Schema):
+    """The workspace a registration made (the full row: `GET /workspaces/{id}`)."""
+
     id = ma.fields.UUID(dump_only=True)
     organization_id = ma.fields.UUID(dump_only=True)
     name = ma.fields.String(dump_only=True)
@@ -67,7 +69,7 @@ class RegisterSchema(Schema):
 
 class RegisterResponseSchema(Schema):
     organization = ma.fields.Nested(OrganizationSchema)
-    workspace = ma.fields.Nested(WorkspaceSchema)
+    workspace = ma.fields.Nested(WorkspaceSummarySchema)
     user = ma.fields.Nested(UserSchema)
     access_token = ma.fields.String()
     refresh_token = ma.fields.String()

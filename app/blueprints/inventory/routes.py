@@ -5,9 +5,18 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.blueprints.common import Blueprint
-from app.blueprints.resource import Resource, register
-from app.models.inventory import Product, ProductCategory
+from app.blueprints.resource import APPEND_ONLY, Resource, register
+from app.models.inventory import (
+    InventoryAdjustment,
+    InventoryCount,
+    InventoryLevel,
+    Product,
+    ProductCategory,
+    StockMovement,
+)
+from app.services.inventory.adjustments import InventoryAdjustmentService, InventoryCountService
 from app.services.inventory.products import ProductService
+from app.services.inventory.stock import StockMovementService
 
 blp = Blueprint("inventory", __name__, url_prefix="/api/v1", description="Products and inventory.")
 
@@ -31,5 +40,43 @@ register(
         read_permission="catalog:read",
         service=ProductService(),
         fields={"code": PRODUCT_CODE},
+    ),
+)
+register(
+    blp, Resource(InventoryLevel, "inventory", search=("location",), default_sort=("location",))
+)
+register(
+    blp,
+    Resource(
+        StockMovement,
+        "inventory",
+        methods=APPEND_ONLY,
+        date_field="occurred_at",
+        search=("reference_type", "reason"),
+        default_sort=("-occurred_at",),
+        service=StockMovementService(),
+    ),
+)
+register(
+    blp,
+    Resource(
+        InventoryAdjustment,
+        "inventory",
+        date_field="created_at",
+        search=("reason",),
+        default_sort=("-created_at",),
+        service=InventoryAdjustmentService(),
+    ),
+)
+register(
+    blp,
+    Resource(
+        InventoryCount,
+        "inventory",
+        methods=APPEND_ONLY,
+        date_field="counted_at",
+        search=("location", "notes"),
+        default_sort=("-counted_at",),
+        service=InventoryCountService(),
     ),
 )

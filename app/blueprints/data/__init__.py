@@ -1,0 +1,1 @@
+"""Data management over the generic resource layer: imports, their errors, templates, settings."""

@@ -1,0 +1,44 @@
+"""`/api/v1/data-imports`, `/import-errors`, `/import-templates`, `/system-settings`."""
+
+from __future__ import annotations
+
+from app.blueprints.common import Blueprint
+from app.blueprints.resource import APPEND_ONLY, READ_ONLY, Resource, register
+from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
+from app.services.data.settings import SystemSettingService
+
+blp = Blueprint("data", __name__, url_prefix="/api/v1", description="Data management.")
+
+# Imports are made by `POST /inventory/imports` and written by their job (ERP II).
+register(
+    blp,
+    Resource(
+        DataImport,
+        "data",
+        methods=READ_ONLY,
+        date_field="created_at",
+        search=("file_name", "sha256"),
+        default_sort=("-created_at",),
+    ),
+)
+register(
+    blp,
+    Resource(
+        ImportRowError,
+        "data",
+        methods=APPEND_ONLY,
+        search=("code", "column", "message"),
+        default_sort=("row_number",),
+    ),
+)
+register(blp, Resource(ImportTemplate, "data"))
+register(
+    blp,
+    Resource(
+        SystemSetting,
+        "data",
+        search=("key", "name", "category"),
+        default_sort=("category", "key"),
+        service=SystemSettingService(),
+    ),
+)

@@ -1,0 +1,1 @@
+"""Identity extras on the resource layer: workspaces and app settings."""
