@@ -9,7 +9,24 @@ from app.models.inventory import Product, ProductCategory
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
-from app.models.purchasing import Vendor
+from app.models.purchasing import (
+    PurchaseOrder,
+    PurchaseOrderAllocation,
+    PurchaseOrderLine,
+    Receipt,
+    Vendor,
+    VendorCatalog,
+    VendorContact,
+)
+from app.models.sales import (
+    DocumentSequence,
+    FulfillmentEvent,
+    PartToOrder,
+    Quote,
+    QuoteLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
@@ -23,17 +40,28 @@ __all__ = [
     "ClockEvent",
     "Customer",
     "Department",
+    "DocumentSequence",
     "Employee",
     "EmployeeGeofence",
+    "FulfillmentEvent",
     "Geofence",
     "IdempotencyKey",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
     "OvertimePolicy",
+    "PartToOrder",
     "PayrollExport",
     "Product",
     "ProductCategory",
+    "PurchaseOrder",
+    "PurchaseOrderAllocation",
+    "PurchaseOrderLine",
+    "Quote",
+    "QuoteLine",
+    "Receipt",
+    "SalesOrder",
+    "SalesOrderLine",
     "Shift",
     "ShiftTemplate",
     "Task",
@@ -42,5 +70,7 @@ __all__ = [
     "User",
     "UserSession",
     "Vendor",
+    "VendorCatalog",
+    "VendorContact",
     "Workspace",
 ]
