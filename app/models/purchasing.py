@@ -112,8 +112,9 @@ class PurchaseOrder(WorkspaceRow, Base):
 
     number: Mapped[str] = mapped_column(sa.String(20), info=RO)
     vendor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("vendors.id"), index=True)
+    # Moved by the submit/approve/receive workflow (ERP II), never set by a client.
     status: Mapped[str] = mapped_column(
-        choice(*PURCHASE_ORDER_STATUSES, name="status"), default="draft", index=True
+        choice(*PURCHASE_ORDER_STATUSES, name="status"), default="draft", index=True, info=RO
     )
     order_date: Mapped[date] = mapped_column(default=date.today, index=True)
     expected_date: Mapped[date | None] = mapped_column(default=None)

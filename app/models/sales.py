@@ -125,8 +125,9 @@ class SalesOrder(WorkspaceRow, Base):
     quote_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("quotes.id"), default=None, index=True, info=RO
     )
+    # Moved by the confirm/fulfil/close/cancel workflow (ERP II), never set by a client.
     status: Mapped[str] = mapped_column(
-        choice(*SALES_ORDER_STATUSES, name="status"), default="draft", index=True
+        choice(*SALES_ORDER_STATUSES, name="status"), default="draft", index=True, info=RO
     )
     priority: Mapped[str] = mapped_column(choice(*PRIORITIES, name="priority"), default="normal")
     order_date: Mapped[date] = mapped_column(default=date.today, index=True)

@@ -1,18 +1,46 @@
-"""Products: codes stored upper-case (Soft SME), so that uniqueness ignores case."""
+"""Products: codes stored upper-case (Soft SME), so that uniqueness ignores case; a product
+named by a document line cannot be deleted (seed 002's `prevent_product_deletion`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from app.errors import Conflict
+from app.extensions import db
 from app.models import User
+from app.models.purchasing import PurchaseOrderLine
+from app.models.sales import PartToOrder, QuoteLine, SalesOrderLine
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
     from app.blueprints.resource import Resource
 
+# (line model, its product column): the lines that keep a product from being deleted.
+# (Branch erpA writes the same list with deal lines; the two merge as one list.)
+PRODUCT_LINES: list[tuple[type[Any], str]] = [
+    (QuoteLine, "product_id"),
+    (SalesOrderLine, "product_id"),
+    (PartToOrder, "product_id"),
+    (PurchaseOrderLine, "product_id"),
+]
+
 
 def _upper_code(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "code": data["code"].strip().upper()} if data.get("code") else data
+
+
+def lines_naming(product: Any) -> list[str]:
+    """The tables of the live lines that name `product`."""
+    found = []
+    for model, column in PRODUCT_LINES:
+        stmt = sa.select(model.id).where(getattr(model, column) == product.id)
+        if hasattr(model, "deleted_at"):
+            stmt = stmt.where(model.deleted_at.is_(None))
+        if db.session.scalar(stmt.limit(1)) is not None:
+            found.append(str(model.__tablename__))
+    return found
 
 
 class ProductService(ResourceService):
@@ -21,3 +49,13 @@ class ProductService(ResourceService):
 
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         return super().update(res, obj, actor, _upper_code(data))
+
+    def delete(self, res: Resource, obj: Any, actor: User) -> None:
+        used_by = lines_naming(obj)
+        if used_by:
+            raise Conflict(
+                f"Product {obj.code} is used by {', '.join(used_by)}: it cannot be deleted.",
+                code="PRODUCT_IN_USE",
+                details={"used_by": used_by},
+            )
+        super().delete(res, obj, actor)
