@@ -181,16 +181,13 @@ class PurchaseOrderAllocation(TenantRow, Base):
 
     __tablename__ = "purchase_order_allocations"
     __table_args__ = (
-        # One row per order, sales order and product among live rows (live_unique's name
-        # would pass PostgreSQL's 63-character limit).
-        sa.Index(
-            "uq_purchase_order_allocations_live",
+        # One row per order, sales order and product among live rows.
+        live_unique(
+            "purchase_order_allocations",
             "purchase_order_id",
             "sales_order_id",
             "product_id",
-            unique=True,
-            postgresql_where=sa.text("deleted_at IS NULL"),
-            sqlite_where=sa.text("deleted_at IS NULL"),
+            name="uq_purchase_order_allocations_live",
         ),
         sa.CheckConstraint("quantity > 0", name="quantity"),
     )
