@@ -90,7 +90,7 @@ def sort_clauses(model: type[Any], sort: str) -> list[Any]:
 
 def _bound(column: Any, value: date | datetime, actor: User, upper: bool) -> Any:
     """`from`/`to` on a date or timestamp column; a day is the organization's local day."""
-    # UTCDateTime is a TypeDecorator over DateTime, not a DateTime itself.
+    # UTCDateTime is a TypeDecorator: its `impl` is the DateTime.
     is_timestamp = isinstance(getattr(column.type, "impl", column.type), sa.DateTime)
     if isinstance(value, datetime):
         value = value if is_timestamp else value.date()
