@@ -43,6 +43,7 @@ SERVER_COLUMNS = frozenset(
 # currency defaults to the organization's").
 ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
+TEXT_MAX = 20_000
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -96,6 +97,9 @@ class FieldConverter(ModelConverter):
             and not column.info.get("blank")
         ):
             kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(min=1)]
+        if isinstance(column.type, sa.String) and column.type.length is None:
+            # Text has no length of its own; the house limit of free text (tasks' notes).
+            kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(max=TEXT_MAX)]
         return self.column2field(column, **kwargs)
 
 
