@@ -195,8 +195,6 @@ class PurchaseOrderAllocation(TenantRow, Base):
     purchase_order_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("purchase_orders.id"), index=True
     )
-    sales_order_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sales_orders.id"), index=True
-    )
+    sales_order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sales_orders.id"), index=True)
     product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Quantity)

@@ -206,9 +206,7 @@ class PartToOrder(TenantRow, Base):
         sa.CheckConstraint("quantity > 0", name="quantity"),
     )
 
-    sales_order_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sales_orders.id"), index=True
-    )
+    sales_order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sales_orders.id"), index=True)
     product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     notes: Mapped[str | None] = mapped_column(sa.Text, default=None)
@@ -220,9 +218,7 @@ class FulfillmentEvent(TenantRow, Base):
     __tablename__ = "fulfillment_events"
     __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity"),)
 
-    sales_order_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("sales_orders.id"), index=True
-    )
+    sales_order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("sales_orders.id"), index=True)
     sales_order_line_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("sales_order_lines.id", ondelete="SET NULL"), default=None, index=True
     )

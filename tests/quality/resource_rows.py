@@ -39,6 +39,7 @@ BODY_OVERRIDES: dict[str, Callable[[Any], dict[str, Any]]] = {
 def _product_line(tenant: Any) -> dict[str, Any]:
     return {"product_id": str(reference(tenant, "products")), "quantity": "1"}
 
+
 # Tables outside the registry that a foreign key may name → how to get a row of the tenant.
 OUTSIDE_REGISTRY: dict[str, Callable[[Any], uuid.UUID]] = {
     "employees": lambda tenant: tenant.employee_ids["employee"],
