@@ -44,6 +44,11 @@ SERVER_COLUMNS = frozenset(
 ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
 TEXT_MAX = 20_000
+INTEGER_RANGES: dict[type[Any], tuple[int, int]] = {
+    sa.SmallInteger: (-(2**15), 2**15 - 1),
+    sa.Integer: (-(2**31), 2**31 - 1),
+    sa.BigInteger: (-(2**63), 2**63 - 1),
+}
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -97,6 +102,11 @@ class FieldConverter(ModelConverter):
             and not column.info.get("blank")
         ):
             kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(min=1)]
+        if isinstance(column.type, sa.Integer):
+            # The column's own range (a 4-byte integer unless it says otherwise), so that the
+            # largest documented value fits and a larger one is a 422 naming the field.
+            low, high = INTEGER_RANGES.get(type(column.type), INTEGER_RANGES[sa.Integer])
+            kwargs["validate"] = [*kwargs["validate"], ma.validate.Range(min=low, max=high)]
         if isinstance(column.type, sa.String) and column.type.length is None:
             # Text has no length of its own; the house limit of free text (tasks' notes).
             kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(max=TEXT_MAX)]

@@ -156,6 +156,8 @@ def test_catalog_allocations_and_the_product_guard(buyer):
         "unit_cost": "0.04",
         "lead_time_days": 3,
     }
+    negative = call("POST", "vendor-catalog", {**entry, "lead_time_days": -1}, status=422)
+    assert list(negative["errors"]) == ["lead_time_days"]
     made = call("POST", "vendor-catalog", entry)
     assert (made["unit_cost"], made["lead_time_days"]) == ("0.04", 3)
     assert call("POST", "vendor-catalog", entry, status=409)["error"] == "CONFLICT"

@@ -139,6 +139,19 @@ def test_numbers_are_not_reused_after_delete_and_are_read_only(shop, client):
             {"lines": [{"description": "x", "quantity": "1"}]},
             {"lines": {"0": {"unit_price": ["Required when the line names no product."]}}},
         ),
+        (
+            {
+                "lines": [
+                    {
+                        "description": "x",
+                        "quantity": "1",
+                        "unit_price": "1",
+                        "discount_percent": "100.01",
+                    }
+                ]
+            },
+            {"lines": {"0": {"discount_percent": ["At most 100."]}}},
+        ),
     ],
 )
 def test_quote_rules_are_422(shop, body, errors):

@@ -30,7 +30,17 @@ def positive_quantity() -> DecimalString:
 
 register(blp, Resource(Vendor, "purchasing"))
 register(blp, Resource(VendorContact, "purchasing", search=("first_name", "last_name", "email")))
-register(blp, Resource(VendorCatalog, "purchasing", path="/vendor-catalog", search=("vendor_sku",)))
+register(
+    blp,
+    Resource(
+        VendorCatalog,
+        "purchasing",
+        path="/vendor-catalog",
+        search=("vendor_sku",),
+        # Not negative (the table's CHECK says so too; this makes it a 422, not a 409).
+        fields={"lead_time_days": ma.fields.Integer(validate=ma.validate.Range(min=0, max=3650))},
+    ),
+)
 register(
     blp,
     Resource(

@@ -3,7 +3,8 @@ rules these tables carry by themselves on the generic routes.
 
 - the document's date defaults to the organization's local today, and its number
   (`app.services.sales.numbers`) is assigned from that date's year when it is created;
-- every line's quantity is above 0; a line without a product states its own price;
+- every line's quantity is above 0 and its discount at most 100%; a line without a product
+  states its own price;
 - quotes: `valid_until` defaults to `issue_date` and may not be earlier; an
   `estimated_price` is above 0; `converted` is set by the conversion only (ERP II);
 - sales orders: clients write `item` lines, each naming a product; the `labour` and
@@ -68,6 +69,9 @@ class NumberedDocumentService(ResourceService):
         quantity = line.get("quantity")
         if quantity is not None and quantity <= 0:
             errors["quantity"] = [ABOVE_ZERO]
+        discount = line.get("discount_percent")
+        if discount is not None and discount > 100:
+            errors["discount_percent"] = ["At most 100."]
         return errors
 
     def replace_lines(
