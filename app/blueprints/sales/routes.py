@@ -50,6 +50,7 @@ register(
         PartToOrder,
         "sales",
         path="/parts-to-order",
+        search=("notes",),
         fields={"quantity": positive_quantity()},
         default_sort=("created_at",),
     ),
@@ -78,11 +79,18 @@ register(
         "sales",
         methods=APPEND_ONLY,
         date_field="fulfilled_at",
+        search=("note",),
         fields={"quantity": positive_quantity()},
         default_sort=("-fulfilled_at",),
     ),
 )
 register(
     blp,
-    Resource(DocumentSequence, "sales", methods=READ_ONLY, default_sort=("kind", "-year")),
+    Resource(
+        DocumentSequence,
+        "sales",
+        methods=READ_ONLY,
+        search=("kind",),
+        default_sort=("kind", "-year"),
+    ),
 )
