@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean mutation
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,15 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check app geofences payroll_exports overtime tests
 	$(BIN)/mypy
 
+# Mutation testing (docs/MUTATION.md): every mutant of each pure library against that library's
+# tests, one library after another, at low priority. Slow (tens of minutes); not part of CI.
+MUTATION_LIBS ?= overtime payroll_exports geofences
+MUTATION_JOBS ?= 2
+mutation: $(VENV)/.installed
+	@for lib in $(MUTATION_LIBS); do \
+		nice -n 10 $(BIN)/mutmut run --max-children $(MUTATION_JOBS) "$$lib.*" || exit 1; \
+	done
+	$(BIN)/python scripts/mutation_summary.py --survivors
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache mutants

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 import sqlalchemy as sa
 from flask import Flask, request
 from sqlalchemy import event
@@ -15,24 +14,9 @@ from app.blueprints.common import each_on_its_own_property
 from app.config import load_config
 from app.errors import envelope, register_error_handlers
 from app.extensions import api, db, jwt, migrate
+from app.openapi import ErrorSchema
 
 JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
-class ErrorSchema(ma.Schema):
-    """The error envelope of API.md, as documented in the OpenAPI spec.
-
-    Every key is always present (`required`), so clients and the fuzzing tests can rely on it.
-    """
-
-    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
-    status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
-    message = ma.fields.String(required=True, metadata={"description": "A sentence for people"})
-    error = ma.fields.String(
-        required=True, metadata={"description": "Machine code, e.g. VALIDATION_ERROR"}
-    )
-    errors = ma.fields.Dict(required=True, metadata={"description": "Field name → messages"})
-    details = ma.fields.Dict(required=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -88,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             }
         },
         "security": [{"bearerAuth": []}],
+        # Paths carry their /api/v1 prefix: the server is wherever the document was served.
+        "servers": [{"url": "/", "description": "This server"}],
         "info": {"description": "Field time tracking: punches, approvals, overtime, payroll."},
     }
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -57,10 +57,30 @@ class Conflict(DomainError):
     status, code, default_message = 409, "CONFLICT", "The request conflicts with existing data."
 
 
+class InUse(Conflict):
+    """A delete of a row others still refer to: cancel or archive it instead."""
+
+    code, default_message = "IN_USE", "This is still in use; cancel or archive it instead."
+
+
 class InvalidTransition(Conflict):
     """A status change the resource's state machine does not allow (tasks, entries, shifts)."""
 
     code, default_message = "INVALID_TRANSITION", "This status change is not allowed."
+
+
+class RoleNotAssignable(Forbidden):
+    code, default_message = "ROLE_NOT_ASSIGNABLE", "You cannot give this role."
+
+
+class TokenExpired(Unauthorized):
+    """The access token has expired: the client's signal to use its refresh token."""
+
+    code, default_message = "TOKEN_EXPIRED", "The token has expired; refresh it."
+
+
+class MalformedJson(DomainError):
+    code, default_message = "MALFORMED_JSON", "The body is not valid JSON."
 
 
 class PreconditionFailed(DomainError):
@@ -93,6 +113,20 @@ HTTP_CODES = {
     500: "INTERNAL_ERROR",
     503: "SERVICE_UNAVAILABLE",
 }
+
+
+def error_catalog() -> dict[str, tuple[int, str]]:
+    """Every machine code the API can answer → (status, default message): each DomainError
+    subclass defined so far (the services define theirs at import) and the plain HTTP codes.
+    The OpenAPI document's `ErrorCode` enum and each operation's list are made from it."""
+    catalog = {code: (status, HTTPStatus(status).phrase) for status, code in HTTP_CODES.items()}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls is not DomainError and "code" in vars(cls):
+            catalog[cls.code] = (cls.status, cls.default_message)
+    return dict(sorted(catalog.items()))
 
 
 def envelope(
@@ -129,7 +163,7 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")
     if status == 400 and messages and "json" in messages and not isinstance(messages["json"], dict):
-        return envelope(400, "MALFORMED_JSON", "The body is not valid JSON.")
+        return handle_domain_error(MalformedJson())
     if status == 422 and messages:
         return envelope(
             422, "VALIDATION_ERROR", "The input is not valid.", errors=flatten_webargs(messages)

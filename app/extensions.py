@@ -8,17 +8,16 @@ import redis
 from flask import current_app
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
 from app.models.base import Base
-from app.openapi import SharedErrorResponsesPlugin
+from app.openapi import DocumentedApi, SharedErrorResponsesPlugin
 
 db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 jwt = JWTManager()
 # The plugin documents the error statuses every operation shares (see app.openapi).
-api = Api(spec_kwargs={"extra_plugins": [SharedErrorResponsesPlugin()]})
+api = DocumentedApi(spec_kwargs={"extra_plugins": [SharedErrorResponsesPlugin()]})
 
 
 def get_redis() -> redis.Redis:

@@ -9,11 +9,11 @@ from typing import Any, TypeVar, cast
 from flask import Flask, g, request
 from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 
-from app.errors import Forbidden, envelope
+from app.errors import Forbidden, TokenExpired, envelope
 from app.extensions import jwt
 from app.models import User
 from app.services import audit
-from app.services.auth import session_user
+from app.services.auth import TokenRevoked, session_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,11 +159,11 @@ def init_security(app: Flask) -> None:
 
     @jwt.expired_token_loader
     def expired_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
-        return envelope(401, "TOKEN_EXPIRED", "The token has expired; refresh it.")
+        return envelope(401, TokenExpired.code, TokenExpired.default_message)
 
     @jwt.revoked_token_loader
     def revoked_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:
-        return envelope(401, "TOKEN_REVOKED", "This token has been revoked; log in again.")
+        return envelope(401, TokenRevoked.code, TokenRevoked.default_message)
 
     @jwt.needs_fresh_token_loader
     def needs_fresh(_header: dict[str, Any], _payload: dict[str, Any]) -> Any:

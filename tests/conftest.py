@@ -128,6 +128,7 @@ def _app() -> Iterator[Flask]:
     with app.app_context():
         upgrade()
         get_redis().flushdb()
+    answered = _record_error_codes(app)
     yield app
     with app.app_context():
         from app.extensions import db
@@ -140,6 +141,50 @@ def _app() -> Iterator[Flask]:
             redis.Redis(unix_socket_path=server.socket_file, retry=None).shutdown(nosave=True)
     drop()
     _release_redis_db(_redis_url())
+    _check_error_codes_documented(app, answered)
+
+
+def _record_error_codes(app: Flask) -> set[tuple[str, str, int, str]]:
+    """Every (path, method, status, error code) the app answers during the run."""
+    answered: set[tuple[str, str, int, str]] = set()
+
+    @app.after_request
+    def record(response: Any) -> Any:
+        from flask import request
+
+        if response.status_code >= 400 and request.url_rule is not None and response.is_json:
+            body = response.get_json(silent=True)
+            if isinstance(body, dict) and isinstance(body.get("error"), str):
+                rule = request.url_rule.rule
+                answered.add((rule, request.method.lower(), response.status_code, body["error"]))
+        return response
+
+    return answered
+
+
+def _check_error_codes_documented(app: Flask, answered: set[tuple[str, str, int, str]]) -> None:
+    """Every error code any test got from an operation is one that the operation's OpenAPI
+    response for that status lists (`x-error-codes`): the `@raises` of the views are checked
+    against what the whole suite saw them answer."""
+    import re
+
+    from app.extensions import api
+
+    with app.app_context():
+        paths = api.spec.to_dict()["paths"]
+    undocumented = []
+    for rule, method, status, code in sorted(answered):
+        operation = paths.get(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule), {}).get(method)
+        if operation is None:
+            continue  # not in the document (e.g. an OPTIONS or a 405)
+        listed = operation["responses"].get(str(status), {}).get("x-error-codes", [])
+        if code not in listed:
+            undocumented.append(f"{operation['operationId']}: {status} {code} (lists {listed})")
+    if undocumented:
+        pytest.fail(
+            "Answered with error codes the OpenAPI document does not list for the operation "
+            "(add the error class to the view's @raises):\n" + "\n".join(undocumented)
+        )
 
 
 @pytest.fixture

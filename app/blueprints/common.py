@@ -20,6 +20,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.errors import PreconditionFailed
 from app.extensions import db
+from app.openapi import FACTS as OPENAPI_FACTS
+from app.openapi import view_facts
 
 MAX_PAGE_SIZE = 500
 # No body this API takes is nested this deep (a GeoJSON MultiPolygon in a feature collection
@@ -244,7 +246,22 @@ class StrictParser(FlaskParser):
 
 
 class Blueprint(SmorestBlueprint):
+    """flask-smorest's, with the strict parser, handing what each view's decorators say
+    (`app.openapi.view_facts`) to the OpenAPI plugin that documents it."""
+
     ARGUMENTS_PARSER = StrictParser()
+
+    def _store_endpoint_docs(
+        self, endpoint: str, obj: Any, parameters: Any, tags: Any, **options: Any
+    ) -> None:
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        is_class = isinstance(obj, type)
+        for method, doc in self._docs[endpoint].items():
+            if method == "parameters":
+                continue
+            function = getattr(obj, method) if is_class else obj
+            facts = view_facts(function, None if is_class else obj.__name__)
+            doc.setdefault("manual_doc", {})[OPENAPI_FACTS] = facts
 
 
 class Schema(ma.Schema):

@@ -110,4 +110,5 @@ def idempotent(view: F) -> F:
             g.pop("idempotency_claim", None)
             g.pop("idempotency_work", None)
 
+    wrapper._fieldclock_idempotent = True  # type: ignore[attr-defined]  # (app.openapi)
     return cast(F, wrapper)

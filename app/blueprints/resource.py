@@ -7,7 +7,9 @@ resource (ERP_API.md, "Resources: one pattern for every ERP table"):
   `DELETE`; the methods a resource leaves out answer 405 (append-only and derived tables);
 - schemas derived from the model (`resource_schemas`), embedded document lines (`Lines`);
 - rules in a `ResourceService` (create/update/delete hooks) and an optional row scope, on top
-  of the domain permission (`<domain>:read` / `<domain>:write` in `app.security`).
+  of the domain permission (`<domain>:read` / `<domain>:write` in `app.security`). A hook
+  that raises a domain error says so with `@app.openapi.raises(...)`, and the operation's
+  OpenAPI responses list its codes.
 
 Writes are audited by the session listener and scoped by `app.services.tenancy`. `REGISTRY`
 holds every registered resource, for the OpenAPI document and the tests to iterate.
@@ -27,8 +29,10 @@ from flask.views import MethodView
 
 from app.blueprints.common import Blueprint, check_if_match, paginate, with_etag
 from app.blueprints.resource_schemas import build_schemas
+from app.errors import InvalidTransition
 from app.extensions import db
 from app.models import User
+from app.openapi import declared_errors, etagged, raises
 from app.security import current_actor, requires
 from app.services.resources import Lines, ResourceService
 from app.services.tenancy import get_or_404
@@ -122,6 +126,8 @@ def register(blp: Blueprint, res: Resource) -> Resource:
     dump_cls, create_cls, patch_cls, query_cls = build_schemas(res)
     schema, label, service = dump_cls(), _label(res), res.service
     search = res.search_columns
+    # ResourceService.update refuses new lines on a document past its editable statuses.
+    lines_errors = (InvalidTransition,) if res.lines is not None else ()
 
     def load(item_id: uuid.UUID) -> Any:
         return get_or_404(res.model, item_id, current_actor(), scope=res.scope)
@@ -138,6 +144,8 @@ def register(blp: Blueprint, res: Resource) -> Resource:
     @blp.arguments(create_cls)
     @blp.response(201, dump_cls)
     @blp.doc(summary=f"Create one of {label}")
+    @etagged
+    @raises(*declared_errors(type(service), "create"))
     def create(self: Any, body: dict[str, Any]) -> Any:
         obj = service.create(res, current_actor(), body)
         db.session.commit()
@@ -146,6 +154,7 @@ def register(blp: Blueprint, res: Resource) -> Resource:
     @requires(res.read)
     @blp.response(200, dump_cls)
     @blp.doc(summary=f"Get one of {label}")
+    @etagged
     def get_one(self: Any, item_id: uuid.UUID) -> Any:
         return with_etag(schema, load(item_id))
 
@@ -153,6 +162,8 @@ def register(blp: Blueprint, res: Resource) -> Resource:
     @blp.arguments(patch_cls)
     @blp.response(200, dump_cls)
     @blp.doc(summary=f"Change one of {label}")
+    @etagged
+    @raises(*declared_errors(type(service), "update"), *lines_errors)
     def patch(self: Any, body: dict[str, Any], item_id: uuid.UUID) -> Any:
         obj = load(item_id)
         check_if_match(schema, obj)
@@ -163,6 +174,8 @@ def register(blp: Blueprint, res: Resource) -> Resource:
     @requires(res.write)
     @blp.response(204)
     @blp.doc(summary=f"Delete one of {label}")
+    @etagged
+    @raises(*declared_errors(type(service), "delete"))
     def delete(self: Any, item_id: uuid.UUID) -> None:
         obj = load(item_id)
         check_if_match(schema, obj)

@@ -43,12 +43,10 @@ SERVER_COLUMNS = frozenset(
 # currency defaults to the organization's").
 ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
-TEXT_MAX = 20_000
-INTEGER_RANGES: dict[type[Any], tuple[int, int]] = {
-    sa.SmallInteger: (-(2**15), 2**15 - 1),
-    sa.Integer: (-(2**31), 2**31 - 1),
-    sa.BigInteger: (-(2**63), 2**63 - 1),
-}
+TEXT_LIMIT = 10_000  # characters of a `Text` column (notes, descriptions)
+INTEGER_RANGES = {False: (-(2**31), 2**31 - 1), True: (-(2**63), 2**63 - 1)}
+# `sort`: field names, comma-separated, each optionally preceded by `-`.
+SORT_PATTERN = r"^-?[a-z][a-z0-9_]*(,-?[a-z][a-z0-9_]*)*$"
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -96,20 +94,15 @@ class FieldConverter(ModelConverter):
                 return ma.fields.List(ma.fields.Raw(), **kwargs)
             if shape is dict:
                 return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
-        if (
-            isinstance(column.type, sa.String)
-            and not column.nullable
-            and not column.info.get("blank")
-        ):
-            kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(min=1)]
-        if isinstance(column.type, sa.Integer):
-            # The column's own range (a 4-byte integer unless it says otherwise), so that the
-            # largest documented value fits and a larger one is a 422 naming the field.
-            low, high = INTEGER_RANGES.get(type(column.type), INTEGER_RANGES[sa.Integer])
-            kwargs["validate"] = [*kwargs["validate"], ma.validate.Range(min=low, max=high)]
-        if isinstance(column.type, sa.String) and column.type.length is None:
-            # Text has no length of its own; the house limit of free text (tasks' notes).
-            kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(max=TEXT_MAX)]
+        if isinstance(column.type, sa.String):
+            # Required text is not blank; text without a declared length still has a limit.
+            least = 0 if column.nullable or column.info.get("blank") else 1
+            most = None if column.type.length else TEXT_LIMIT
+            if least or most:
+                kwargs["validate"] = [*kwargs["validate"], ma.validate.Length(least, most)]
+        if isinstance(column.type, sa.Integer) and not column.foreign_keys:
+            low, high = INTEGER_RANGES[isinstance(column.type, sa.BigInteger)]
+            kwargs["validate"] = [*kwargs["validate"], ma.validate.Range(low, high)]
         return self.column2field(column, **kwargs)
 
 
@@ -236,7 +229,7 @@ def query_schema(res: Resource) -> type[ma.Schema]:
             },
         ),
         "sort": ma.fields.String(
-            validate=ma.validate.Length(max=200),
+            validate=[ma.validate.Length(max=200), ma.validate.Regexp(SORT_PATTERN)],
             metadata={
                 "description": "Comma-separated fields, `-` for descending "
                 "(e.g. `-created_at,name`); an unknown field is a 422.",

@@ -36,6 +36,11 @@ SEES_ALL = frozenset({"owner", "admin"})
 RESOLUTIONS = {"approved": "approved", "rejected": "rejected"}
 
 
+class NoApprovalHandler(Conflict):
+    code = "NO_APPROVAL_HANDLER"
+    default_message = "Requests of this module are decided in their own module."
+
+
 def _status_change(session: Session, obj: TimeEntry) -> tuple[str | None, str]:
     if obj in session.new:
         return None, obj.status
@@ -160,9 +165,8 @@ def decide(actor: User, approval: Approval, decision: str, reason: str | None) -
     """Approve or reject a pending request through its module's own rules."""
     decider = DECIDERS.get(approval.module)
     if decider is None:
-        raise Conflict(
-            f"Requests of module {approval.module!r} are decided in their own module.",
-            code="NO_APPROVAL_HANDLER",
+        raise NoApprovalHandler(
+            f"Requests of module {approval.module!r} are decided in their own module."
         )
     decider(actor, approval, decision, reason)
     db.session.flush()

@@ -24,6 +24,14 @@ class InvalidCredentials(Unauthorized):
     code, default_message = "INVALID_CREDENTIALS", "E-mail or password is wrong."
 
 
+class AccountLocked(Locked):
+    code, default_message = "ACCOUNT_LOCKED", "Too many failed logins; the account is locked."
+
+
+class AccountDisabled(Forbidden):
+    code, default_message = "ACCOUNT_DISABLED", "This account is not active."
+
+
 class TokenRevoked(Unauthorized):
     code, default_message = "TOKEN_REVOKED", "This token has been revoked; log in again."
 
@@ -125,9 +133,8 @@ def login(email: str, password: str, ip: str | None, user_agent: str | None) -> 
     )
     user = db.session.scalars(stmt).first()
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise Locked(
+        raise AccountLocked(
             "Too many failed logins; the account is locked for a while.",
-            code="ACCOUNT_LOCKED",
             details={"locked_until": user.locked_until.isoformat()},
         )
     if not verify_password(user.password_hash if user else None, password) or user is None:
@@ -136,7 +143,7 @@ def login(email: str, password: str, ip: str | None, user_agent: str | None) -> 
             db.session.flush()
         raise InvalidCredentials()
     if user.status != "active":
-        raise Forbidden("This account is not active.", code="ACCOUNT_DISABLED")
+        raise AccountDisabled()
     user.failed_login_count, user.failed_login_window_start, user.locked_until = 0, None, None
     user.last_login_at, user.last_ip, user.user_agent = now, ip, user_agent
     tokens = start_session(user, ip, user_agent)

@@ -42,8 +42,22 @@ class NotOnBreak(Conflict):
     code, default_message = "NOT_ON_BREAK", "You are not on a break."
 
 
+class NotAnEmployee(Forbidden):
+    code, default_message = "NOT_AN_EMPLOYEE", "Only employees can punch."
+
+
 class DuplicatePunch(Conflict):
     code, default_message = "DUPLICATE_PUNCH", "This punch was already received."
+
+
+# What any punch can be refused with, besides its kind's own state errors (documentation).
+PUNCH_ERRORS = (
+    NotAnEmployee,
+    DuplicatePunch,
+    punches.TimestampOutOfRange,
+    punches.GeofenceOutside,
+    punches.AccuracyTooLow,
+)
 
 
 @dataclass
@@ -61,7 +75,7 @@ class PunchOutcome:
 def employee_of(actor: User) -> Employee:
     employee = actor.employee
     if employee is None or employee.status not in ("active", "pending"):
-        raise Forbidden("Only employees can punch.", code="NOT_AN_EMPLOYEE")
+        raise NotAnEmployee()
     return employee
 
 

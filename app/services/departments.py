@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from app.errors import Conflict
+from app.errors import InUse
 from app.extensions import db
 from app.models import Employee, User
+from app.openapi import raises
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 
 class DepartmentService(ResourceService):
+    @raises(InUse)
     def delete(self, res: Resource, obj: Any, actor: User) -> None:
         in_use = db.session.scalar(
             sa.select(Employee.id)
@@ -23,5 +25,5 @@ class DepartmentService(ResourceService):
             .limit(1)
         )
         if in_use is not None:
-            raise Conflict("Employees still belong to this department.", code="IN_USE")
+            raise InUse("Employees still belong to this department.")
         super().delete(res, obj, actor)

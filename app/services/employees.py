@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, RoleNotAssignable, ValidationFailed
 from app.extensions import db
 from app.models import Department, Employee, User
 from app.services import overtime_settings, sites, users
@@ -221,7 +221,7 @@ def update_employee(actor: User, employee: Employee, data: dict[str, Any]) -> Em
         user_changes["status"] = "active"
     if user_changes:
         if actor.role == "manager" and "role" in user_changes:
-            raise Forbidden("Managers cannot change roles.", code="ROLE_NOT_ASSIGNABLE")
+            raise RoleNotAssignable("Managers cannot change roles.")
         if employee.user.id == actor.id and set(user_changes) & {"role", "status"}:
             raise Forbidden("You cannot change your own role or status.")
         users.update_user(actor, employee.user, user_changes)

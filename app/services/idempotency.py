@@ -40,6 +40,11 @@ POLL_EVERY = 0.05
 ABANDONED_AFTER = timedelta(minutes=1)
 
 
+class RequestInProgress(Conflict):
+    code = "IDEMPOTENCY_IN_PROGRESS"
+    default_message = "A request with this Idempotency-Key is still being processed; retry."
+
+
 class KeyReused(ValidationFailed):
     code = "IDEMPOTENCY_KEY_REUSED"
     default_message = "This Idempotency-Key was used with a different request body."
@@ -130,10 +135,7 @@ def _wait_for_first(user: User, key: str, digest: str) -> StoredResponse:
             if stored is not None:
                 return stored
         time.sleep(POLL_EVERY)
-    raise Conflict(
-        "A request with this Idempotency-Key is still being processed; retry.",
-        code="IDEMPOTENCY_IN_PROGRESS",
-    )
+    raise RequestInProgress()
 
 
 def store(user: User, key: str, status: int, body: str) -> None:

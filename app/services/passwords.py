@@ -22,11 +22,22 @@ def _hasher() -> PasswordHasher:
     return hasher
 
 
+# For the schemas' OpenAPI: the minimum is checked here (422 WEAK_PASSWORD), not by the schema
+# (which would answer VALIDATION_ERROR), but a client should know it before sending.
+PASSWORD_DOC = {
+    "minLength": MIN_PASSWORD_LENGTH,
+    "description": f"At least {MIN_PASSWORD_LENGTH} characters (422 WEAK_PASSWORD otherwise).",
+}
+
+
+class WeakPassword(ValidationFailed):
+    code, default_message = "WEAK_PASSWORD", "The password is too short."
+
+
 def check_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
+        raise WeakPassword(
             f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
-            code="WEAK_PASSWORD",
             errors={field: [f"Shorter than {MIN_PASSWORD_LENGTH} characters."]},
         )
 

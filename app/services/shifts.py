@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Employee, Shift, ShiftTemplate, TimeEntry, User
 from app.models.base import utcnow
@@ -230,7 +230,7 @@ def delete_shift(actor: User, shift: Shift) -> None:
         .limit(1)
     )
     if worked is not None:
-        raise Conflict("Time was recorded on this shift; cancel it instead.", code="IN_USE")
+        raise InUse("Time was recorded on this shift; cancel it instead.")
     resources.soft_delete(shift)
 
 

@@ -16,7 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.errors import (
+    Forbidden,
+    InUse,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from app.extensions import db
 from app.models import Employee, Task, TimeEntry, User
 from app.models.base import utcnow
@@ -211,7 +217,5 @@ def delete_task(actor: User, task: Task) -> None:
         sa.select(Task.id).where(Task.parent_task_id == task.id, Task.deleted_at.is_(None)).limit(1)
     )
     if booked is not None or child is not None:
-        raise Conflict(
-            "Time is booked on this task or it has subtasks; cancel it instead.", code="IN_USE"
-        )
+        raise InUse("Time is booked on this task or it has subtasks; cancel it instead.")
     resources.soft_delete(task)

@@ -6,12 +6,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import Conflict, Forbidden
+from app.errors import Conflict, Forbidden, RoleNotAssignable
 from app.extensions import db
 from app.models import User
 from app.services.auth import email_taken, normalise_email, revoke_all_sessions
 from app.services.passwords import hash_password
 from app.services.tenancy import scoped
+
+
+class LastOwner(Conflict):
+    code, default_message = "LAST_OWNER", "An organization keeps at least one active owner."
 
 
 def assignable_roles(actor: User) -> frozenset[str]:
@@ -27,7 +31,7 @@ def assignable_roles(actor: User) -> frozenset[str]:
 
 def _check_role_grant(actor: User, role: str) -> None:
     if role not in assignable_roles(actor):
-        raise Forbidden(f"You cannot give the role {role!r}.", code="ROLE_NOT_ASSIGNABLE")
+        raise RoleNotAssignable(f"You cannot give the role {role!r}.")
 
 
 def search_users(actor: User, filters: dict[str, Any]) -> sa.Select[Any]:
@@ -85,7 +89,7 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
         data.get("role", "owner") != "owner" or data.get("status", "active") != "active"
     )
     if demoted and _live_owner_count(user.organization_id) <= 1:
-        raise Conflict("An organization keeps at least one active owner.", code="LAST_OWNER")
+        raise LastOwner()
     if "email" in data and normalise_email(data["email"]) != user.email:
         if email_taken(data["email"]):
             raise Conflict(

@@ -16,9 +16,13 @@ from app.blueprints.approvals.schemas import (
     DecisionSchema,
 )
 from app.blueprints.common import Blueprint, paginate
+from app.errors import InvalidTransition
 from app.extensions import db
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import approvals, time_entry_lifecycle
+from app.services.approvals import NoApprovalHandler
+from app.services.time_entry_lifecycle import EntryLocked, SelfApprovalForbidden
 
 blp = Blueprint(
     "approvals",
@@ -43,8 +47,16 @@ class ApprovalDecision(MethodView):
     @requires("time:approve")
     @blp.arguments(DecisionSchema)
     @blp.response(200, ApprovalSchema)
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked, NoApprovalHandler)
+    @blp.doc(operationId="decideApproval")
     def post(self, body: dict[str, Any], approval_id: uuid.UUID) -> Any:
-        """Approve or reject one request through its module's rules."""
+        """Approve or reject one request through its module's rules.
+
+        The queue's way: `{approval_id}` is an approval request from `GET /approvals`, whatever
+        its module. For a time entry this does exactly what `POST /time-entries/{id}/approve`
+        or `/reject` does (same checks, same audit), so a client holding a time entry's id uses
+        those, and a client working through the queue uses this.
+        """
         approval = approvals.get_in_queue(current_actor(), approval_id)
         approvals.decide(current_actor(), approval, body["decision"], body.get("reason"))
         db.session.commit()
@@ -56,6 +68,7 @@ class TimeEntryDecisions(MethodView):
     @requires("time:approve")
     @blp.arguments(BulkDecisionSchema)
     @blp.response(200, BulkResultsSchema)
+    @blp.doc(operationId="decideTimeEntries")
     def post(self, body: dict[str, Any]) -> Any:
         """Approve or reject many time entries; each id gets its own result."""
         results = time_entry_lifecycle.bulk_decide(

@@ -18,7 +18,7 @@ class ApprovalSchema(Schema):
     entity_id = ma.fields.UUID()
     subject_employee_id = ma.fields.UUID(allow_none=True)
     payload = ma.fields.Dict(attribute="payload_json")
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(APPROVAL_STATUSES)})
     requested_by = ma.fields.UUID(allow_none=True)
     decided_by = ma.fields.UUID(allow_none=True)
     decided_at = Timestamp(allow_none=True)

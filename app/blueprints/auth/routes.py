@@ -17,8 +17,11 @@ from app.blueprints.auth.schemas import (
 from app.blueprints.common import Blueprint
 from app.errors import Forbidden, Locked, Unauthorized
 from app.extensions import db
+from app.openapi import raises
 from app.security import current_actor, current_session_id, requires
 from app.services import auth
+from app.services.auth import AccountDisabled, AccountLocked, InvalidCredentials
+from app.services.passwords import WeakPassword
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and tokens.")
 
@@ -37,6 +40,8 @@ def _tokens_body(tokens: auth.Tokens) -> dict[str, Any]:
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegisterResponseSchema)
 @blp.doc(security=[])
+@raises(WeakPassword)
+@blp.doc(operationId="registerOrganization")
 def register(body: dict[str, Any]) -> Any:
     """Create an organization with its default workspace and owner."""
     org, workspace, user = auth.register(body["organization"], body["owner"])
@@ -48,10 +53,8 @@ def register(body: dict[str, Any]) -> Any:
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokensSchema)
-@blp.alt_response(401, response="UNAUTHORIZED", description="INVALID_CREDENTIALS")
-@blp.alt_response(403, response="FORBIDDEN", description="ACCOUNT_DISABLED")
-@blp.alt_response(423, response="LOCKED", description="ACCOUNT_LOCKED")
 @blp.doc(security=[])
+@raises(InvalidCredentials, AccountDisabled, AccountLocked)
 def login(body: dict[str, Any]) -> Any:
     """Exchange e-mail and password for tokens (5 failures in 15 minutes lock the account)."""
     try:
@@ -67,8 +70,14 @@ def login(body: dict[str, Any]) -> Any:
 
 @blp.route("/refresh", methods=["POST"])
 @blp.response(200, TokensSchema)
+@blp.doc(operationId="refreshTokens")
 def refresh() -> Any:
-    """Trade a refresh token (as Bearer) for new tokens; each refresh token works once."""
+    """Trade a refresh token (as Bearer) for new tokens; each refresh token works once.
+
+    Send the *refresh* token as `Authorization: Bearer <refresh_token>` (an access token
+    is 401). Using a refresh token a second time revokes the whole session (401
+    TOKEN_REVOKED): log in again. Call this on 401 TOKEN_EXPIRED from any other operation.
+    """
     verify_jwt_in_request(refresh=True)
     claims = get_jwt()
     try:
@@ -84,7 +93,10 @@ def refresh() -> Any:
 @requires("self")
 @blp.response(204)
 def logout() -> None:
-    """Revoke this session: its access and refresh tokens stop working at once."""
+    """Revoke this session: its access and refresh tokens stop working at once.
+
+    Send the *access* token as the bearer.
+    """
     auth.logout(current_session_id(), current_actor())
     db.session.commit()
 
@@ -92,6 +104,7 @@ def logout() -> None:
 @blp.route("/me")
 @requires("self")
 @blp.response(200, UserSchema)
+@blp.doc(operationId="getCurrentUser")
 def me() -> Any:
     """The caller, with role, organization, workspace and employee record."""
     return current_actor()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.blueprints.common import Currency, Schema, TimeZone
+from app.models.identity import ROLES, USER_STATUSES
+from app.services.passwords import PASSWORD_DOC
 
 
 class OrganizationSchema(Schema):
@@ -30,11 +32,16 @@ class UserSchema(Schema):
     first_name = ma.fields.String(dump_only=True)
     last_name = ma.fields.String(dump_only=True)
     phone = ma.fields.String(dump_only=True, allow_none=True)
-    role = ma.fields.String(dump_only=True)
-    status = ma.fields.String(dump_only=True)
+    role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
+    status = ma.fields.String(dump_only=True, metadata={"enum": list(USER_STATUSES)})
     organization_id = ma.fields.UUID(dump_only=True)
     workspace_id = ma.fields.UUID(dump_only=True)
-    employee_id = ma.fields.Method("_employee_id", dump_only=True, allow_none=True)
+    employee_id = ma.fields.Method(
+        "_employee_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string", "format": "uuid"},
+    )
     last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
@@ -47,7 +54,7 @@ class UserSchema(Schema):
 class OwnerSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
     password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+        required=True, load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
     )
     first_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     last_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))

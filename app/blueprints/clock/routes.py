@@ -25,8 +25,16 @@ from app.blueprints.idempotency import commit_work, holds_claim, idempotent
 from app.errors import flatten_webargs
 from app.extensions import db
 from app.models.base import utcnow
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import clock, clock_events, clock_status
+from app.services.clock import (
+    AlreadyClockedIn,
+    AlreadyOnBreak,
+    NotAnEmployee,
+    NotClockedIn,
+    NotOnBreak,
+)
 from app.services.punches import Punch, Unreadable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -151,6 +159,7 @@ def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 @logged_when_unreadable("in", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(201, PunchResponseSchema)
+@raises(*clock.PUNCH_ERRORS, AlreadyClockedIn)
 def clock_in(body: dict[str, Any]) -> Any:
     """Clock in (geofence-checked; 409 ALREADY_CLOCKED_IN when an entry is open)."""
     return _punch("in", body)
@@ -162,6 +171,7 @@ def clock_in(body: dict[str, Any]) -> Any:
 @logged_when_unreadable("out", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
+@raises(*clock.PUNCH_ERRORS, NotClockedIn)
 def clock_out(body: dict[str, Any]) -> Any:
     """Clock out (ends an open break first; the entry becomes submitted)."""
     return _punch("out", body)
@@ -173,6 +183,8 @@ def clock_out(body: dict[str, Any]) -> Any:
 @logged_when_unreadable("break_start", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
+@raises(*clock.PUNCH_ERRORS, NotClockedIn, AlreadyOnBreak)
+@blp.doc(operationId="startBreak")
 def break_start(body: dict[str, Any]) -> Any:
     """Start an unpaid break."""
     return _punch("break_start", body)
@@ -184,6 +196,8 @@ def break_start(body: dict[str, Any]) -> Any:
 @logged_when_unreadable("break_end", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(200, PunchResponseSchema)
+@raises(*clock.PUNCH_ERRORS, NotClockedIn, NotOnBreak)
+@blp.doc(operationId="endBreak")
 def break_end(body: dict[str, Any]) -> Any:
     """End the current break."""
     return _punch("break_end", body)
@@ -195,6 +209,7 @@ def break_end(body: dict[str, Any]) -> Any:
 @logged_when_unreadable("switch_task", SwitchTaskSchema)
 @blp.arguments(SwitchTaskSchema)
 @blp.response(201, PunchResponseSchema)
+@raises(*clock.PUNCH_ERRORS, NotClockedIn)
 def switch_task(body: dict[str, Any]) -> Any:
     """Close the current entry and open one on another task at the same instant."""
     return _punch("switch_task", body)
@@ -203,6 +218,8 @@ def switch_task(body: dict[str, Any]) -> Any:
 @blp.route("/clock/status")
 @requires("clock:punch")
 @blp.response(200, StatusSchema)
+@raises(NotAnEmployee)
+@blp.doc(operationId="getClockStatus")
 def status() -> Any:
     """State, open entry and break, and seconds worked today and this week (local time)."""
     result = clock_status.status(clock.employee_of(current_actor()), utcnow())
@@ -221,6 +238,8 @@ def status() -> Any:
 @logged_when_unreadable(None, SyncSchema, source="sync")
 @blp.arguments(SyncSchema)
 @blp.response(200, SyncResponseSchema)
+@raises(NotAnEmployee)
+@blp.doc(operationId="syncPunches")
 def sync(body: dict[str, Any]) -> Any:
     """Apply offline punches in occurred_at order; one result per punch, none lost."""
     actor = current_actor()

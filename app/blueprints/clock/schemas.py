@@ -98,7 +98,7 @@ class StatusSchema(Schema):
 
 class SyncResultSchema(Schema):
     client_id = ma.fields.UUID(allow_none=True)  # null: an unreadable punch without one
-    status = ma.fields.String(metadata={"description": "accepted | duplicate | rejected"})
+    status = ma.fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
     error = ma.fields.String(allow_none=True)
     message = ma.fields.String(allow_none=True)
     errors = ma.fields.Dict(
@@ -127,7 +127,7 @@ class ClockEventSchema(Schema):
     mock_location = ma.fields.Boolean()
     source = ma.fields.String()
     payload = ma.fields.Dict()
-    decision = ma.fields.String()
+    decision = ma.fields.String(metadata={"enum": list(PUNCH_DECISIONS)})
     reason = ma.fields.String(allow_none=True)
     geofence_id = ma.fields.UUID(allow_none=True)
     geofence_result = ma.fields.String(allow_none=True)

@@ -14,9 +14,13 @@ from app.blueprints.employees.schemas import (
     EmployeeQueryArgsSchema,
     EmployeeSchema,
 )
+from app.errors import RoleNotAssignable
 from app.extensions import db
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import employees
+from app.services.passwords import WeakPassword
+from app.services.users import LastOwner
 
 blp = Blueprint(
     "employees",
@@ -38,6 +42,8 @@ class Employees(MethodView):
     @requires("employees:write")
     @blp.arguments(EmployeeCreateSchema)
     @blp.response(201, EmployeeSchema)
+    @etagged
+    @raises(WeakPassword, RoleNotAssignable)
     def post(self, body: dict[str, Any]) -> Any:
         """Create an employee and the user they log in with."""
         employee = employees.create_employee(current_actor(), body)
@@ -49,6 +55,7 @@ class Employees(MethodView):
 class EmployeeById(MethodView):
     @requires("employees:read")
     @blp.response(200, EmployeeSchema)
+    @etagged
     def get(self, employee_id: uuid.UUID) -> Any:
         """Get an employee."""
         return with_etag(EmployeeSchema(), employees.get_visible(current_actor(), employee_id))
@@ -56,6 +63,8 @@ class EmployeeById(MethodView):
     @requires("employees:write")
     @blp.arguments(EmployeePatchSchema)
     @blp.response(200, EmployeeSchema)
+    @etagged
+    @raises(WeakPassword, RoleNotAssignable, LastOwner)
     def patch(self, body: dict[str, Any], employee_id: uuid.UUID) -> Any:
         """Change an employee (pay, manager, department, status, names)."""
         employee = employees.get_visible(current_actor(), employee_id)

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from app.blueprints.common import Currency, Money, PageArgsSchema, Schema, TimeZone
 from app.models.identity import EMPLOYEE_STATUSES, ROLES
+from app.services.passwords import PASSWORD_DOC
 
 NAME = ma.validate.Length(min=1, max=100)
 NUMBER = ma.validate.Length(min=1, max=50)
@@ -19,8 +20,8 @@ class EmployeeSchema(Schema):
     last_name = ma.fields.String(attribute="user.last_name")
     email = ma.fields.Email(attribute="user.email")
     phone = ma.fields.String(attribute="user.phone", allow_none=True)
-    role = ma.fields.String(attribute="user.role")
-    status = ma.fields.String()
+    role = ma.fields.String(attribute="user.role", metadata={"enum": list(ROLES)})
+    status = ma.fields.String(metadata={"enum": list(EMPLOYEE_STATUSES)})
     hourly_rate = Money()
     currency = ma.fields.String()
     manager_id = ma.fields.UUID(allow_none=True)
@@ -65,7 +66,9 @@ class EmployeeCreateSchema(_EmployeeWritable):
     first_name = ma.fields.String(required=True, validate=NAME)
     last_name = ma.fields.String(required=True, validate=NAME)
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
+    )
     employee_number = ma.fields.String(required=True, validate=NUMBER)
     hourly_rate = Money(required=True)
 

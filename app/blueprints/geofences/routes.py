@@ -22,8 +22,10 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Geofence
 from app.models.base import utcnow
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import geofencing, punches, resources, sites
+from app.services.sites import InvalidGeometryError
 from app.services.tenancy import get_or_404
 
 blp = Blueprint("geofences", __name__, url_prefix="/api/v1/geofences", description="Sites.")
@@ -44,6 +46,8 @@ class Geofences(MethodView):
     @requires("geofences:write")
     @blp.arguments(GeofenceSchema)
     @blp.response(201, GeofenceSchema)
+    @etagged
+    @raises(InvalidGeometryError)
     def post(self, body: dict[str, Any]) -> Any:
         """Create a geofence (422 INVALID_GEOMETRY with the reason)."""
         site = sites.create(current_actor(), body)
@@ -55,6 +59,7 @@ class Geofences(MethodView):
 class GeofenceById(MethodView):
     @requires("geofences:read")
     @blp.response(200, GeofenceSchema)
+    @etagged
     def get(self, geofence_id: uuid.UUID) -> Any:
         """Get a geofence."""
         return with_etag(GeofenceSchema(), get_or_404(Geofence, geofence_id, current_actor()))
@@ -62,6 +67,8 @@ class GeofenceById(MethodView):
     @requires("geofences:write")
     @blp.arguments(GeofencePatchSchema)
     @blp.response(200, GeofenceSchema)
+    @etagged
+    @raises(InvalidGeometryError)
     def patch(self, body: dict[str, Any], geofence_id: uuid.UUID) -> Any:
         """Change a geofence."""
         site = get_or_404(Geofence, geofence_id, current_actor())
@@ -72,6 +79,7 @@ class GeofenceById(MethodView):
 
     @requires("geofences:write")
     @blp.response(204)
+    @etagged
     def delete(self, geofence_id: uuid.UUID) -> None:
         """Delete a geofence (punches stop using it at once, in every process)."""
         site = get_or_404(Geofence, geofence_id, current_actor())
@@ -92,6 +100,7 @@ def _load_feature(body: dict[str, Any]) -> dict[str, Any]:
 @requires("geofences:write")
 @blp.arguments(FeatureCollectionSchema)
 @blp.response(200, ImportResponseSchema)
+@raises(InvalidGeometryError)
 def import_geofences(body: dict[str, Any]) -> Any:
     """Import a GeoJSON FeatureCollection (name, policy... from properties); per-feature results."""
     results = sites.import_collection(current_actor(), body["features"], _load_feature)
@@ -104,6 +113,7 @@ def import_geofences(body: dict[str, Any]) -> Any:
 @requires("geofences:read")
 @blp.arguments(CheckSchema)
 @blp.response(200, CheckResponseSchema)
+@blp.doc(operationId="checkGeofence")
 def check(body: dict[str, Any]) -> Any:
     """What a clock-in here would decide (a dry run; nothing is recorded)."""
     actor = current_actor()

@@ -34,7 +34,15 @@ class GeofenceSchema(Schema):
     address = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
     is_active = ma.fields.Boolean(load_default=True)
     area_m2 = ma.fields.Float(dump_only=True)
-    centroid = ma.fields.Method("_centroid", dump_only=True)
+    centroid = ma.fields.Method(
+        "_centroid",
+        dump_only=True,
+        metadata={
+            "type": "object",
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+            "required": ["lat", "lon"],
+        },
+    )
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
 
@@ -74,7 +82,7 @@ class FeatureCollectionSchema(Schema):
 class ImportResultSchema(Schema):
     index = ma.fields.Integer()
     name = ma.fields.String(allow_none=True)
-    status = ma.fields.String(metadata={"description": "created | error"})
+    status = ma.fields.String(metadata={"enum": ["created", "error"]})
     geofence = ma.fields.Nested(GeofenceSchema, allow_none=True)
     errors = ma.fields.Dict(allow_none=True)
 

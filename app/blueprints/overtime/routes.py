@@ -19,9 +19,11 @@ from app.blueprints.overtime.schemas import (
     OvertimeSettingsSchema,
 )
 from app.extensions import db
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import alert_webhooks, overtime_alerts
 from app.services import overtime_settings as settings
+from app.services.overtime_settings import PolicyInUse
 
 blp = Blueprint("overtime", __name__, url_prefix="/api/v1", description="Overtime.")
 
@@ -83,7 +85,7 @@ class OvertimePolicyById(MethodView):
 
     @requires("settings:overtime:write")
     @blp.response(204)
-    @blp.alt_response(409, description="POLICY_IN_USE: employees carry it, or it is the default.")
+    @raises(PolicyInUse)
     def delete(self, policy_id: uuid.UUID) -> Any:
         """Delete a named policy nobody carries."""
         settings.delete_policy(current_actor(), policy_id)
@@ -94,6 +96,7 @@ class OvertimePolicyById(MethodView):
 @requires("overtime_alerts:read")
 @blp.arguments(OvertimeAlertQueryArgsSchema, location="query")
 @blp.response(200, OvertimeAlertSchema(many=True))
+@blp.doc(operationId="listOvertimeAlerts")
 def list_alerts(args: dict[str, Any]) -> Any:
     """List overtime alerts of the employees you may see, newest first."""
     return paginate(overtime_alerts.search(current_actor(), args), args)
@@ -102,6 +105,7 @@ def list_alerts(args: dict[str, Any]) -> Any:
 @blp.route("/overtime-alerts/<uuid:alert_id>/acknowledge", methods=["POST"])
 @requires("overtime_alerts:acknowledge")
 @blp.response(200, OvertimeAlertSchema)
+@blp.doc(operationId="acknowledgeOvertimeAlert")
 def acknowledge_alert(alert_id: uuid.UUID) -> Any:
     """Acknowledge an alert (idempotent: the first acknowledgement is kept)."""
     alert = overtime_alerts.acknowledge(current_actor(), alert_id)

@@ -17,10 +17,42 @@ from app.blueprints.payroll.schemas import (
     PayrollSettingsSchema,
 )
 from app.extensions import db
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import payroll_exports as exports
+from app.services.payroll_exports import ExportNotReady
+from payroll_exports import FORMATS
 
 blp = Blueprint("payroll", __name__, url_prefix="/api/v1", description="Payroll exports.")
+
+
+# Each format's media type, a binary body; the ETag is the file's sha256 (If-None-Match: 304).
+FILE_DOC: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The ETag of the copy the client holds: 304 when it is still this.",
+        }
+    ],
+    "responses": {
+        200: {
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in sorted({f.media_type for f in FORMATS.values()})
+            },
+            "headers": {
+                "ETag": {"description": "The file's sha256.", "schema": {"type": "string"}},
+                "Content-Disposition": {
+                    "description": "`attachment; filename=...`: the format's file name.",
+                    "schema": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 
 
 def _shown(export: Any) -> Any:
@@ -51,6 +83,7 @@ class PayrollExports(MethodView):
 @blp.route("/payroll-exports/<uuid:export_id>")
 @requires("payroll_exports:read")
 @blp.response(200, PayrollExportSchema)
+@blp.doc(operationId="getPayrollExport")
 def get_export(export_id: uuid.UUID) -> Any:
     """Get an export's status, progress, totals, what it left out, and its sha256."""
     return _shown(exports.get_export(current_actor(), export_id))
@@ -58,11 +91,10 @@ def get_export(export_id: uuid.UUID) -> Any:
 
 @blp.route("/payroll-exports/<uuid:export_id>/file")
 @requires("payroll_exports:read")
-@blp.response(
-    200, description="The file (ETag: its sha256).", content_type="application/octet-stream"
-)
+@blp.response(200, description="The file, as an attachment.")
 @blp.alt_response(304, description="The file has not changed (If-None-Match).")
-@blp.alt_response(409, description="EXPORT_NOT_READY: the export has no file (yet).")
+@raises(ExportNotReady)
+@blp.doc(operationId="downloadPayrollExportFile", **FILE_DOC)
 def get_export_file(export_id: uuid.UUID) -> Any:
     """Download the export's file (attachment; ETag = sha256, honours If-None-Match)."""
     export, path = exports.file_of(current_actor(), export_id)
@@ -81,7 +113,8 @@ def get_export_file(export_id: uuid.UUID) -> Any:
 @blp.route("/payroll-exports/<uuid:export_id>/confirm", methods=["POST"])
 @requires("payroll_exports:write")
 @blp.response(200, PayrollExportSchema)
-@blp.alt_response(409, description="EXPORT_NOT_READY: only a succeeded export is confirmed.")
+@raises(ExportNotReady)
+@blp.doc(operationId="confirmPayrollExport")
 def confirm_export(export_id: uuid.UUID) -> Any:
     """Confirm that payroll ran from this export: its entries become `paid` (idempotent)."""
     export = exports.confirm(current_actor(), export_id)

@@ -18,7 +18,7 @@ class PayrollExportSchema(Schema):
     id = ma.fields.UUID(required=True)
     status = ma.fields.String(required=True, metadata={"enum": list(EXPORT_STATUSES)})
     job_id = ma.fields.String(required=True, metadata={"description": "See GET /jobs/{id}."})
-    format = ma.fields.String(required=True)
+    format = ma.fields.String(required=True, metadata={"enum": list(EXPORT_FORMATS)})
     period_start = ma.fields.Date(required=True)
     period_end = ma.fields.Date(required=True)
     progress = ma.fields.Integer(required=True, metadata={"description": "0 to 100"})

@@ -15,9 +15,12 @@ from app.blueprints.shifts.schemas import (
     ShiftQueryArgsSchema,
     ShiftSchema,
 )
+from app.errors import InUse
 from app.extensions import db
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import shift_generation, shifts
+from app.services.shifts import ShiftOverlap
 
 blp = Blueprint(
     "shifts",
@@ -40,6 +43,8 @@ class Shifts(MethodView):
     @requires("shifts:write")
     @blp.arguments(ShiftCreateSchema)
     @blp.response(201, ShiftSchema)
+    @etagged
+    @raises(ShiftOverlap)
     def post(self, body: dict[str, Any]) -> Any:
         """Schedule one shift; 409 SHIFT_OVERLAP when it meets another of the employee."""
         shift = shifts.create_shift(current_actor(), body)
@@ -60,6 +65,8 @@ class GenerateShifts(MethodView):
     @requires("shifts:write")
     @blp.arguments(GenerateSchema)
     @blp.response(201, ShiftSchema(many=True), headers=SKIPPED_HEADER)
+    @raises(ShiftOverlap)
+    @blp.doc(operationId="generateShifts")
     def post(self, body: dict[str, Any]) -> Any:
         """Generate a template's shifts over dates for employees (skipped count in a header)."""
         outcome = shift_generation.generate(current_actor(), body)
@@ -72,6 +79,7 @@ class GenerateShifts(MethodView):
 class ShiftById(MethodView):
     @requires("shifts:read")
     @blp.response(200, ShiftSchema)
+    @etagged
     def get(self, shift_id: uuid.UUID) -> Any:
         """Get a shift."""
         return with_etag(ShiftSchema(), shifts.get_visible_shift(current_actor(), shift_id))
@@ -79,6 +87,8 @@ class ShiftById(MethodView):
     @requires("shifts:write")
     @blp.arguments(ShiftSchema)
     @blp.response(200, ShiftSchema)
+    @etagged
+    @raises(ShiftOverlap)
     def patch(self, body: dict[str, Any], shift_id: uuid.UUID) -> Any:
         """Move, reassign, cancel or un-cancel a shift."""
         shift = shifts.get_visible_shift(current_actor(), shift_id)
@@ -89,6 +99,7 @@ class ShiftById(MethodView):
 
     @requires("shifts:write")
     @blp.response(204)
+    @raises(InUse)
     def delete(self, shift_id: uuid.UUID) -> None:
         """Delete a shift nobody worked (cancel a worked one instead)."""
         shift = shifts.get_visible_shift(current_actor(), shift_id)
@@ -101,6 +112,7 @@ class MyShifts(MethodView):
     @requires("shifts:read")
     @blp.arguments(MyShiftQueryArgsSchema, location="query")
     @blp.response(200, ShiftSchema(many=True))
+    @blp.doc(operationId="listMyShifts")
     def get(self, args: dict[str, Any]) -> Any:
         """List the caller's own shifts, earliest first."""
         items, status, headers = paginate(shifts.search(current_actor(), args, own_only=True), args)

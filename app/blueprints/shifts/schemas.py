@@ -20,7 +20,7 @@ class ShiftSchema(Schema):
     task_id = ma.fields.UUID(allow_none=True)
     starts_at = Timestamp()
     ends_at = Timestamp()
-    duration_seconds = ma.fields.Method("_duration", dump_only=True)
+    duration_seconds = ma.fields.Method("_duration", dump_only=True, metadata={"type": "integer"})
     unpaid_break_minutes = ma.fields.Integer(validate=MINUTES)
     paid_break_minutes = ma.fields.Integer(validate=MINUTES)
     grace_minutes = ma.fields.Integer(validate=ma.validate.Range(min=0, max=240))

@@ -24,6 +24,7 @@ blp = Blueprint(
 @requires("summaries:read")
 @blp.arguments(WeeklySummaryQueryArgsSchema, location="query")
 @blp.response(200, WeeklySummarySchema(many=True))
+@blp.doc(operationId="listWeeklySummaries")
 def weekly(args: dict[str, Any]) -> Any:
     """List weekly summaries of the employees you may see, newest week first."""
     return paginate(weekly_summaries.search(current_actor(), args), args)
@@ -33,6 +34,7 @@ def weekly(args: dict[str, Any]) -> Any:
 @requires("summaries:recompute")
 @blp.arguments(RecomputeSchema)
 @blp.response(202, JobAcceptedSchema)
+@blp.doc(operationId="recomputeWeeklySummaries")
 def recompute(body: dict[str, Any]) -> Any:
     """Recompute the workweek containing `week_start` for every employee, in the background."""
     job_id = weekly_summaries.request_recompute(current_actor(), body["week_start"])

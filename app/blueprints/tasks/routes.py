@@ -14,7 +14,9 @@ from app.blueprints.tasks.schemas import (
     TaskSchema,
     TaskStatusSchema,
 )
+from app.errors import InUse, InvalidTransition
 from app.extensions import db
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import tasks
 
@@ -39,6 +41,7 @@ class Tasks(MethodView):
     @requires("tasks:write")
     @blp.arguments(TaskCreateSchema)
     @blp.response(201, TaskSchema)
+    @etagged
     def post(self, body: dict[str, Any]) -> Any:
         """Create a task, optionally assigned and under a parent task."""
         task = tasks.create_task(current_actor(), body)
@@ -50,6 +53,7 @@ class Tasks(MethodView):
 class TaskById(MethodView):
     @requires("tasks:read")
     @blp.response(200, TaskSchema)
+    @etagged
     def get(self, task_id: uuid.UUID) -> Any:
         """Get a task with its actual hours."""
         return with_etag(TaskSchema(), tasks.get_visible_task(current_actor(), task_id))
@@ -57,6 +61,7 @@ class TaskById(MethodView):
     @requires("tasks:write")
     @blp.arguments(TaskSchema)
     @blp.response(200, TaskSchema)
+    @etagged
     def patch(self, body: dict[str, Any], task_id: uuid.UUID) -> Any:
         """Change a task's details, assignee or parent (status: POST .../status)."""
         task = tasks.get_visible_task(current_actor(), task_id)
@@ -67,6 +72,7 @@ class TaskById(MethodView):
 
     @requires("tasks:write")
     @blp.response(204)
+    @raises(InUse)
     def delete(self, task_id: uuid.UUID) -> None:
         """Delete a task with no time booked and no subtasks."""
         task = tasks.get_visible_task(current_actor(), task_id)
@@ -79,6 +85,9 @@ class TaskStatus(MethodView):
     @requires("tasks:status")
     @blp.arguments(TaskStatusSchema)
     @blp.response(200, TaskSchema)
+    @etagged
+    @raises(InvalidTransition)
+    @blp.doc(operationId="changeTaskStatus")
     def post(self, body: dict[str, Any], task_id: uuid.UUID) -> Any:
         """Move a task to another status; 409 INVALID_TRANSITION when not allowed."""
         task = tasks.get_visible_task(current_actor(), task_id)

@@ -10,6 +10,8 @@ import marshmallow as ma
 from app.blueprints.common import Money, PageArgsSchema, Schema, Timestamp
 from app.models.scheduling import TASK_PRIORITIES, TASK_STATUSES
 
+ME_OR_UUID = r"^(me|[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12})$"
+
 
 class MeOrId(ma.fields.Field):
     """An employee id, or `me` for the caller's own."""
@@ -27,7 +29,10 @@ class TaskSchema(Schema):
     type = ma.fields.String(validate=ma.validate.Length(min=1, max=50))
     category = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=50))
     priority = ma.fields.String(validate=ma.validate.OneOf(TASK_PRIORITIES))
-    status = ma.fields.String(dump_only=True)
+    # (titled: a generated client would name it TaskStatus, the name of the status-change body)
+    status = ma.fields.String(
+        dump_only=True, metadata={"enum": list(TASK_STATUSES), "title": "TaskState"}
+    )
     progress_percent = ma.fields.Integer(dump_only=True)
     assigned_to = ma.fields.UUID(allow_none=True)
     assigned_by = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -62,7 +67,13 @@ class TaskCreateSchema(TaskSchema):
 
 
 class TaskQueryArgsSchema(PageArgsSchema):
-    assigned_to = MeOrId(metadata={"description": "An employee id, or `me`."})
+    assigned_to = MeOrId(
+        metadata={
+            "type": "string",
+            "pattern": ME_OR_UUID,
+            "description": "An employee id, or `me`.",
+        }
+    )
     status = ma.fields.String(validate=ma.validate.OneOf(TASK_STATUSES))
     priority = ma.fields.String(validate=ma.validate.OneOf(TASK_PRIORITIES))
     parent_task_id = ma.fields.UUID(metadata={"description": "The subtasks of this task."})

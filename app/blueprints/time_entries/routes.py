@@ -17,10 +17,13 @@ from app.blueprints.time_entries.schemas import (
     TimeEntryQueryArgsSchema,
     TimeEntrySchema,
 )
+from app.errors import InvalidTransition
 from app.extensions import db
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import time_entries
 from app.services import time_entry_lifecycle as lifecycle
+from app.services.time_entry_lifecycle import EntryLocked, EntryOverlap, SelfApprovalForbidden
 
 blp = Blueprint(
     "time_entries", __name__, url_prefix="/api/v1/time-entries", description="Time entries."
@@ -40,6 +43,8 @@ class TimeEntries(MethodView):
     @idempotent
     @blp.arguments(TimeEntryCreateSchema)
     @blp.response(201, TimeEntrySchema)
+    @etagged
+    @raises(EntryOverlap, InvalidTransition)
     def post(self, body: dict[str, Any]) -> Any:
         """Enter time by hand (flag MANUAL); 409 ENTRY_OVERLAP on overlaps. Idempotency-Key."""
         entry = lifecycle.create_manual(current_actor(), body)
@@ -51,6 +56,7 @@ class TimeEntries(MethodView):
 class TimeEntryById(MethodView):
     @requires("time:read")
     @blp.response(200, TimeEntrySchema)
+    @etagged
     def get(self, entry_id: uuid.UUID) -> Any:
         """Get a time entry."""
         return with_etag(
@@ -60,6 +66,8 @@ class TimeEntryById(MethodView):
     @requires("time:write")
     @blp.arguments(TimeEntryPatchSchema)
     @blp.response(200, TimeEntrySchema)
+    @etagged
+    @raises(EntryLocked, EntryOverlap, InvalidTransition)
     def patch(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
         """Edit an entry (flag EDITED; old values in the audit log); 409 ENTRY_LOCKED."""
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
@@ -73,6 +81,8 @@ class TimeEntryById(MethodView):
 class SubmitEntry(MethodView):
     @requires("time:write")
     @blp.response(200, TimeEntrySchema)
+    @etagged
+    @raises(InvalidTransition, EntryLocked)
     def post(self, entry_id: uuid.UUID) -> Any:
         """Submit a draft or rejected entry for approval."""
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
@@ -85,8 +95,15 @@ class SubmitEntry(MethodView):
 class ApproveEntry(MethodView):
     @requires("time:approve")
     @blp.response(200, TimeEntrySchema)
+    @etagged
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked)
     def post(self, entry_id: uuid.UUID) -> Any:
-        """Approve a submitted entry of a report; it is locked from then on."""
+        """Approve a submitted entry of a report; it is locked from then on.
+
+        The entry's way: by the time entry's id. `POST /approvals/{approval_id}/decision` is
+        the same decision reached from the approval queue; either one resolves both the entry
+        and its pending approval request.
+        """
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
         lifecycle.approve(current_actor(), entry)
         db.session.commit()
@@ -98,6 +115,8 @@ class RejectEntry(MethodView):
     @requires("time:approve")
     @blp.arguments(ReasonSchema)
     @blp.response(200, TimeEntrySchema)
+    @etagged
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked)
     def post(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
         """Reject a submitted entry of a report, with a reason."""
         entry = time_entries.get_visible_entry(current_actor(), entry_id)
@@ -111,6 +130,8 @@ class ReopenEntry(MethodView):
     @requires("time:approve")
     @blp.arguments(ReasonSchema)
     @blp.response(200, TimeEntrySchema)
+    @etagged
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked)
     def post(self, body: dict[str, Any], entry_id: uuid.UUID) -> Any:
         """Reopen an approved entry (back to submitted), with a reason."""
         entry = time_entries.get_visible_entry(current_actor(), entry_id)

@@ -20,7 +20,7 @@ class TimeEntrySchema(Schema):
     break_seconds = ma.fields.Integer()
     auto_break_seconds = ma.fields.Integer()
     worked_seconds = ma.fields.Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(ENTRY_STATUSES)})
     source = ma.fields.String()
     task_id = ma.fields.UUID(allow_none=True)
     shift_id = ma.fields.UUID(allow_none=True)

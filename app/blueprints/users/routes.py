@@ -14,11 +14,15 @@ from app.blueprints.users.schemas import (
     UserQueryArgsSchema,
     UserSchema,
 )
+from app.errors import RoleNotAssignable
 from app.extensions import db
 from app.models import User
+from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import users
+from app.services.passwords import WeakPassword
 from app.services.tenancy import get_or_404
+from app.services.users import LastOwner
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts.")
 
@@ -35,6 +39,8 @@ class Users(MethodView):
     @requires("users:write")
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
+    @etagged
+    @raises(WeakPassword, RoleNotAssignable)
     def post(self, body: dict[str, Any]) -> Any:
         """Create a user."""
         user = users.create_user(current_actor(), body)
@@ -46,6 +52,7 @@ class Users(MethodView):
 class UserById(MethodView):
     @requires("users:read")
     @blp.response(200, UserSchema)
+    @etagged
     def get(self, user_id: uuid.UUID) -> Any:
         """Get a user."""
         return with_etag(UserSchema(), get_or_404(User, user_id, current_actor()))
@@ -53,6 +60,8 @@ class UserById(MethodView):
     @requires("users:write")
     @blp.arguments(UserPatchSchema)
     @blp.response(200, UserSchema)
+    @etagged
+    @raises(WeakPassword, RoleNotAssignable, LastOwner)
     def patch(self, body: dict[str, Any], user_id: uuid.UUID) -> Any:
         """Change a user (role, status, password, names)."""
         user = get_or_404(User, user_id, current_actor())

@@ -7,6 +7,7 @@ import marshmallow as ma
 from app.blueprints.auth.schemas import UserSchema
 from app.blueprints.common import PageArgsSchema, Schema
 from app.models.identity import ROLES, USER_STATUSES
+from app.services.passwords import PASSWORD_DOC
 
 __all__ = ["UserCreateSchema", "UserPatchSchema", "UserQueryArgsSchema", "UserSchema"]
 
@@ -16,7 +17,7 @@ NAME = ma.validate.Length(min=1, max=100)
 class UserCreateSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=255))
     password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+        required=True, load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
     )
     first_name = ma.fields.String(required=True, validate=NAME)
     last_name = ma.fields.String(required=True, validate=NAME)
@@ -26,7 +27,9 @@ class UserCreateSchema(Schema):
 
 class UserPatchSchema(Schema):
     email = ma.fields.Email(validate=ma.validate.Length(max=255))
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(max=1024))
+    password = ma.fields.String(
+        load_only=True, validate=ma.validate.Length(max=1024), metadata=PASSWORD_DOC
+    )
     first_name = ma.fields.String(validate=NAME)
     last_name = ma.fields.String(validate=NAME)
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20))

@@ -1,0 +1,186 @@
+"""Format behaviour that a mutation run (issue 20, docs/MUTATION.md) found no test pinning down:
+the registry's decorator, and the exact messages of refusals a payroll clerk reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+import pytest
+
+from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
+from payroll_exports.formats.adp import adp_text
+from payroll_exports.registry import FORMATS, register_format, render_export
+from payroll_exports.text import slugify
+
+
+@pytest.fixture
+def scratch_name() -> Iterator[str]:
+    name = "pinned-test-format"
+    yield name
+    FORMATS.pop(name, None)
+
+
+def test_register_format_registers_an_instance_named_like_its_key(scratch_name: str) -> None:
+    @register_format(scratch_name)
+    class Scratch:
+        name: str
+        media_type = "text/plain"
+        file_extension = "txt"
+
+        def filename(self, ctx: ExportContext) -> str:
+            return "scratch.txt"
+
+        def render(
+            self,
+            ctx: ExportContext,
+            totals: Sequence[EmployeeTotals],
+            details: Sequence[EntryDetail],
+        ) -> bytes:
+            return b""
+
+    registered = get_format(scratch_name)
+    assert type(registered) is Scratch
+    assert registered.name == scratch_name
+    assert Scratch.name == scratch_name  # on the class, so instance and key cannot disagree
+    with pytest.raises(
+        ValueError, match=r"^export format 'pinned-test-format' is already registered$"
+    ):
+        register_format(scratch_name)(Scratch)
+    assert type(FORMATS[scratch_name]) is Scratch
+
+
+def hours_row(number: str, **overrides: object) -> EmployeeTotals:
+    values: dict[str, object] = {"regular_seconds": 3600}
+    values.update(overrides)
+    return EmployeeTotals(number, "Ann", "Lee", Decimal("10.00"), **values)  # type: ignore[arg-type]
+
+
+def test_adp_file_number_of_exactly_six_digits(ctx: ExportContext) -> None:
+    assert get_format("adp").render(ctx, [hours_row("123456")], []).endswith(b"123456,1.00,,,\r\n")
+
+
+def test_adp_file_number_messages(ctx: ExportContext) -> None:
+    with pytest.raises(ExportError) as caught:
+        get_format("adp").render(ctx, [hours_row("1234567")], [])
+    assert str(caught.value) == (
+        "Ann Lee (employee_number 1234567) cannot be exported to ADP: the File # must be the ADP "
+        "employee number, at most 6 digits, but the employee number is '1234567'."
+    )
+    with pytest.raises(ExportError) as caught:
+        get_format("adp").render(ctx, [hours_row("Ω12")], [])
+    assert str(caught.value) == (
+        "The employee number of Ann Lee (employee_number Ω12) is 'Ω12', which contains 'Ω' "
+        "(U+03A9) with no ASCII equivalent; this format only accepts ASCII, so correct the "
+        "value and export again."
+    )
+
+
+def test_gusto_employee_id_message(ctx: ExportContext) -> None:
+    with pytest.raises(ExportError) as caught:
+        get_format("gusto").render(ctx, [hours_row("1", gusto_employee_id="12345")], [])
+    assert str(caught.value) == (
+        "The Gusto employee ID of Ann Lee (employee_number 1) is '12345'; "
+        "Gusto employee IDs are 6 letters or digits."
+    )
+
+
+def test_render_export_names_its_format(ctx: ExportContext) -> None:
+    exported = render_export("csv", ctx, [hours_row("1")])
+    assert (exported.format_name, exported.media_type) == ("csv", "text/csv; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"adp_company_code": None},
+            "The ADP export needs the organization's ADP company code (Co Code).",
+        ),
+        (
+            {"adp_company_code": 'A,"'},
+            "The ADP company code is 'A,\"'; ADP does not accept '\"', ',' in a paydata file.",
+        ),
+        (
+            {"adp_company_code": "A B"},
+            "The ADP company code 'A B' must be 2 or 3 letters or digits.",
+        ),
+        (
+            {"adp_company_code": "a{"},
+            "The ADP company code is 'a{'; ADP does not accept '{' in a paydata file.",
+        ),
+        (
+            {"adp_batch_id": "B\\1"},
+            "The ADP batch id is 'B\\\\1'; ADP does not accept '\\\\' in a paydata file.",
+        ),
+        ({"adp_batch_id": "123456789"}, "The ADP batch id '123456789' must be 1 to 8 characters."),
+        (
+            {"adp_double_time_code": ""},
+            "The ADP double-time hours code (Hours 3 Code) must not be empty.",
+        ),
+        (
+            {"adp_double_time_code": "D,"},
+            "The ADP double-time hours code is 'D,'; ADP does not accept ',' in a paydata file.",
+        ),
+        (
+            {"adp_double_time_code": "DΩ"},
+            "The ADP double-time hours code is 'DΩ', which contains 'Ω' (U+03A9) with no ASCII "
+            "equivalent; this format only accepts ASCII, so correct the value and export again.",
+        ),
+    ],
+)
+def test_adp_settings_messages(ctx: ExportContext, settings: dict[str, str], message: str) -> None:
+    with pytest.raises(ExportError) as caught:
+        get_format("adp").render(dataclasses.replace(ctx, **settings), [hours_row("1")], [])
+    assert str(caught.value) == message
+
+
+def test_adp_accepts_the_ends_of_its_character_range(ctx: ExportContext) -> None:
+    # Space (32) and "z" (122) are the first and last characters ADP takes.
+    custom = dataclasses.replace(ctx, adp_company_code="abz", adp_batch_id="B 1")
+    assert (
+        get_format("adp")
+        .render(custom, [hours_row("1")], [])
+        .endswith(b"abz,B 1,000001,1.00,,,\r\n")
+    )
+
+
+def test_adp_text_names_the_employee() -> None:
+    with pytest.raises(ExportError) as caught:
+        adp_text("a,b", field="note", employee="Ann Lee (employee_number 7)")
+    assert str(caught.value) == (
+        "The note of Ann Lee (employee_number 7) is 'a,b'; ADP does not accept ',' in a "
+        "paydata file."
+    )
+    with pytest.raises(ExportError, match=r"^The note of Ann Lee \(employee_number 7\) is 'Ω'"):
+        adp_text("Ω", field="note", employee="Ann Lee (employee_number 7)")
+
+
+def test_quickbooks_settings_messages(ctx: ExportContext) -> None:
+    unnamed = dataclasses.replace(ctx, quickbooks_company_name=None)
+    with pytest.raises(ExportError) as caught:
+        get_format("quickbooks_iif").render(unnamed, [], [])
+    assert str(caught.value) == (
+        "The QuickBooks export needs the organization's QuickBooks company name."
+    )
+    odd_time = dataclasses.replace(ctx, quickbooks_company_create_time="Ω")
+    with pytest.raises(ExportError) as caught:
+        get_format("quickbooks_iif").render(odd_time, [], [])
+    assert str(caught.value) == (
+        "The QuickBooks company create time is 'Ω', which contains 'Ω' (U+03A9) with no ASCII "
+        "equivalent; this format only accepts ASCII, so correct the value and export again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "max_length", "expected"),
+    [
+        ("  Acme  ", 40, "acme"),
+        ("(Acme) & Co.", 40, "acme-co"),
+        ("abc def", 4, "abc"),  # cut at the separator: no trailing hyphen
+        ("!!!", 40, "fieldclock"),
+    ],
+)
+def test_slugify_trims_separators(text: str, max_length: int, expected: str) -> None:
+    assert slugify(text, max_length=max_length) == expected
