@@ -27,7 +27,24 @@ from app.models.inventory import (
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
-from app.models.purchasing import Vendor
+from app.models.purchasing import (
+    PurchaseOrder,
+    PurchaseOrderAllocation,
+    PurchaseOrderLine,
+    Receipt,
+    Vendor,
+    VendorCatalog,
+    VendorContact,
+)
+from app.models.sales import (
+    DocumentSequence,
+    FulfillmentEvent,
+    PartToOrder,
+    Quote,
+    QuoteLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
@@ -48,9 +65,11 @@ __all__ = [
     "DealActivity",
     "DealProduct",
     "Department",
+    "DocumentSequence",
     "Employee",
     "EmployeeGeofence",
     "FeatureFlag",
+    "FulfillmentEvent",
     "Geofence",
     "IdempotencyKey",
     "ImportRowError",
@@ -63,11 +82,20 @@ __all__ = [
     "OutboxMessage",
     "OvertimeAlert",
     "OvertimePolicy",
+    "PartToOrder",
     "PayrollExport",
     "Permission",
     "Product",
     "ProductCategory",
     "Role",
+    "PurchaseOrder",
+    "PurchaseOrderAllocation",
+    "PurchaseOrderLine",
+    "Quote",
+    "QuoteLine",
+    "Receipt",
+    "SalesOrder",
+    "SalesOrderLine",
     "Shift",
     "ShiftTemplate",
     "StockMovement",
@@ -79,5 +107,7 @@ __all__ = [
     "User",
     "UserSession",
     "Vendor",
+    "VendorCatalog",
+    "VendorContact",
     "Workspace",
 ]

@@ -30,7 +30,16 @@ BODY_OVERRIDES: dict[str, Callable[[Any], dict[str, Any]]] = {
         "end_time": "14:30",
         "days_of_week": [0, 1, 2, 3, 4],
     },
+    # Sales document lines name a product (quote lines may instead state their price).
+    "quotes": lambda tenant: {"lines": [_product_line(tenant)]},
+    "sales_orders": lambda tenant: {"lines": [_product_line(tenant)]},
 }
+
+
+def _product_line(tenant: Any) -> dict[str, Any]:
+    return {"product_id": str(reference(tenant, "products")), "quantity": "1"}
+
+
 # Tables outside the registry that a foreign key may name → how to get a row of the tenant.
 OUTSIDE_REGISTRY: dict[str, Callable[[Any], uuid.UUID]] = {
     "employees": lambda tenant: tenant.employee_ids["employee"],

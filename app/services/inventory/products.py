@@ -11,14 +11,22 @@ from app.errors import Conflict
 from app.extensions import db
 from app.models import User
 from app.models.crm import DealProduct
+from app.models.purchasing import PurchaseOrderLine
+from app.models.sales import PartToOrder, QuoteLine, SalesOrderLine
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
     from app.blueprints.resource import Resource
 
-# (line model, its product column): the lines that keep a product from being deleted. Quote,
-# sales order and invoice lines join this list as their tables arrive.
-PRODUCT_LINES: list[tuple[type[Any], str]] = [(DealProduct, "product_id")]
+# (line model, its product column): the lines that keep a product from being deleted
+# (seed 002's trigger: deals, quotes, orders; invoice lines join as their table arrives).
+PRODUCT_LINES: list[tuple[type[Any], str]] = [
+    (DealProduct, "product_id"),
+    (QuoteLine, "product_id"),
+    (SalesOrderLine, "product_id"),
+    (PartToOrder, "product_id"),
+    (PurchaseOrderLine, "product_id"),
+]
 
 
 def _upper_code(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Quotes, sales orders and their numbers over the generic resource layer."""

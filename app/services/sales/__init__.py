@@ -1,0 +1,1 @@
+"""Sales rules: document numbers, quotes and sales orders (their lines and totals)."""
