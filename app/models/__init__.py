@@ -9,6 +9,14 @@ from app.models.inventory import Product, ProductCategory
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
+from app.models.production import (
+    BillOfMaterials,
+    BomComponent,
+    ProductionJob,
+    ProductionOrder,
+    ProductionResource,
+    Schedule,
+)
 from app.models.purchasing import Vendor
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
@@ -19,6 +27,8 @@ __all__ = [
     "Approval",
     "AuditLog",
     "Base",
+    "BillOfMaterials",
+    "BomComponent",
     "Break",
     "ClockEvent",
     "Customer",
@@ -34,6 +44,10 @@ __all__ = [
     "PayrollExport",
     "Product",
     "ProductCategory",
+    "ProductionJob",
+    "ProductionOrder",
+    "ProductionResource",
+    "Schedule",
     "Shift",
     "ShiftTemplate",
     "Task",
