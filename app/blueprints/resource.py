@@ -93,6 +93,7 @@ class Registered:
 
     resource: Resource
     blueprint: str
+    url: str  # the collection's full path (`/api/v1/products`)
     dump: type[ma.Schema]
     create: type[ma.Schema]
     patch: type[ma.Schema]
@@ -176,5 +177,7 @@ def register(blp: Blueprint, res: Resource) -> Resource:
         allowed = {k: v for k, v in methods.items() if k.upper() in res.methods}
         view = type(f"{res.model.__name__}{suffix.title()}", (MethodView,), allowed)
         blp.route(url, endpoint=f"{res.table}_{suffix}")(view)
-    REGISTRY[res.table] = Registered(res, blp.name, dump_cls, create_cls, patch_cls, query_cls)
+    REGISTRY[res.table] = Registered(
+        res, blp.name, (blp.url_prefix or "") + res.url, dump_cls, create_cls, patch_cls, query_cls
+    )
     return res

@@ -81,12 +81,16 @@ def choice(*values: str, name: str) -> sa.Enum:
     )
 
 
-def live_unique(table: str, *columns: str, where: str = "") -> sa.Index:
+def live_unique(table: str, *columns: str, where: str = "", name: str = "") -> sa.Index:
     """A unique index over live rows only: a soft-deleted row frees its key (a product code,
-    an invoice number) for a new row, on PostgreSQL and SQLite alike."""
+    an invoice number) for a new row, on PostgreSQL and SQLite alike. `name` when the derived
+    one would pass PostgreSQL's 63 characters (it must end in `_live`)."""
     condition = "deleted_at IS NULL" + (f" AND {where}" if where else "")
+    name = name or f"uq_{table}_{'_'.join(columns)}_live"
+    if len(name) > 63 or not name.endswith("_live"):
+        raise ValueError(f"index name {name!r}: at most 63 characters, ending in _live")
     return sa.Index(
-        f"uq_{table}_{'_'.join(columns)}_live",
+        name,
         *columns,
         unique=True,
         postgresql_where=sa.text(condition),

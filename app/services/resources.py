@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -140,34 +140,62 @@ def soft_delete(obj: Any) -> None:
     db.session.flush()
 
 
+QUERY_KEYS = frozenset({"q", "sort", "page", "page_size", "from_", "to_"})
+
+
+def search_rows(
+    model: type[Any],
+    actor: User,
+    args: dict[str, Any],
+    *,
+    text: Iterable[str] = (),
+    equal: Iterable[str] | None = None,
+    date_field: str | None = None,
+    default_sort: Iterable[str] = (),
+    scope: Callable[[sa.Select[Any], User], sa.Select[Any]] | None = None,
+) -> sa.Select[Any]:
+    """Tenant rows filtered by equality (`equal`, or every model attribute among `args`), a
+    case-insensitive `q` over `text` (`%` and `_` match themselves), `from`/`to` on
+    `date_field`, ordered by `sort` (else `default_sort`, else the first text column) and id."""
+    stmt = scoped(model, actor)
+    if scope is not None:
+        stmt = scope(stmt, actor)
+    attributes = sa.inspect(model).attrs
+    names = [k for k in args if k in attributes and k not in QUERY_KEYS] if equal is None else equal
+    for key in names:
+        if key in args:
+            stmt = stmt.where(getattr(model, key) == args[key])
+    columns = [getattr(model, c) for c in text]
+    if (q := args.get("q")) and columns:
+        stmt = stmt.where(sa.or_(*(c.icontains(q, autoescape=True) for c in columns)))
+    if date_field:
+        column = getattr(model, date_field)
+        for key, upper in (("from_", False), ("to_", True)):
+            if args.get(key) is not None:
+                stmt = stmt.where(_bound(column, args[key], actor, upper))
+    order = sort_clauses(model, args["sort"]) if args.get("sort") else []
+    if not order and default_sort:
+        order = sort_clauses(model, ",".join(default_sort))
+    if not order and columns:
+        order = [columns[0]]
+    return stmt.order_by(*order, model.id)
+
+
 class ResourceService:
     """The generic behaviour of a resource; subclasses add a workflow's rules."""
 
     def search(
         self, res: Resource, actor: User, args: dict[str, Any], *, search: Iterable[str]
     ) -> sa.Select[Any]:
-        model = res.model
-        stmt = scoped(model, actor)
-        if res.scope is not None:
-            stmt = res.scope(stmt, actor)
-        mapper = sa.inspect(model)
-        for key, value in args.items():
-            if key in mapper.attrs and key not in ("q", "sort", "page", "page_size"):
-                stmt = stmt.where(getattr(model, key) == value)
-        columns = [getattr(model, c) for c in search]
-        if (q := args.get("q")) and columns:
-            stmt = stmt.where(sa.or_(*(c.icontains(q, autoescape=True) for c in columns)))
-        if res.date_field:
-            column = getattr(model, res.date_field)
-            for key, upper in (("from_", False), ("to_", True)):
-                if args.get(key) is not None:
-                    stmt = stmt.where(_bound(column, args[key], actor, upper))
-        order = sort_clauses(model, args["sort"]) if args.get("sort") else []
-        if not order:
-            order = sort_clauses(model, ",".join(res.default_sort)) if res.default_sort else []
-        if not order and columns:
-            order = [columns[0]]
-        return stmt.order_by(*order, model.id)
+        return search_rows(
+            res.model,
+            actor,
+            args,
+            text=search,
+            date_field=res.date_field,
+            default_sort=res.default_sort,
+            scope=res.scope,
+        )
 
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         data = dict(data)

@@ -19,6 +19,7 @@ everything is offered as fixtures; a test taking `role` is run once per role.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import uuid
@@ -31,6 +32,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+
+from tests.quality.resource_rows import OUTSIDE_REGISTRY, make_resource_row
 
 ROLES = ("owner", "admin", "manager", "payroll", "employee")
 _CONVERTER_RE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
@@ -96,12 +99,6 @@ def _new_employee(tenant: Tenant) -> uuid.UUID:
     return uuid.UUID(str(tenant.make_employee(position="Welder").id))
 
 
-def _new_department(tenant: Tenant) -> uuid.UUID:
-    n = next(_serial)
-    body = {"name": f"Crew {n}", "code": f"C{n}", "description": "Night shift", "budget": "10.00"}
-    return uuid.UUID(tenant.request("POST", "/api/v1/departments", body)["id"])
-
-
 # A 100 m square around 41.8805 N, 87.6295 W (Chicago); punches at its centre are inside.
 SITE = {"lat": 41.8805, "lon": -87.6295, "accuracy_m": 10.0}
 SQUARE = [[-87.6301, 41.8800], [-87.6289, 41.8800], [-87.6289, 41.8810], [-87.6301, 41.8810]]
@@ -136,16 +133,6 @@ def _new_approval(tenant: Tenant) -> uuid.UUID:
     )
     [approval] = response.get_json()
     return uuid.UUID(approval["id"])
-
-
-def _new_shift_template(tenant: Tenant) -> uuid.UUID:
-    body = {
-        "name": f"Early {next(_serial)}",
-        "start_time": "06:00",
-        "end_time": "14:30",
-        "days_of_week": [0, 1, 2, 3, 4],
-    }
-    return uuid.UUID(tenant.request("POST", "/api/v1/shift-templates", body)["id"])
 
 
 def _new_shift(tenant: Tenant) -> uuid.UUID:
@@ -212,7 +199,8 @@ def _new_job(tenant: Tenant) -> uuid.UUID:
     return uuid.UUID(tenant.request("POST", "/api/v1/summaries/weekly/recompute", body)["job_id"])
 
 
-# URL variable → how to make a row of that kind for a tenant. Keys are tried most specific
+# URL variable → how to make a row of that kind for a tenant (the resources of the generic
+# layer are added by `all_row_factories`, from the registry). Keys are tried most specific
 # first: "<endpoint>:<variable>" (e.g. "departments.departments_item:item_id"), then
 # "<blueprint>:<variable>" (e.g. "departments:item_id", for every route of a blueprint), then
 # the bare "<variable>" (e.g. "employee_id", meaning the same kind wherever it appears). The
@@ -220,11 +208,9 @@ def _new_job(tenant: Tenant) -> uuid.UUID:
 ROW_FACTORIES: dict[str, RowFactory] = {
     "user_id": _new_user,
     "employee_id": _new_employee,
-    "departments:item_id": _new_department,
     "geofence_id": _new_geofence,
     "entry_id": _new_time_entry,
     "approval_id": _new_approval,
-    "shift_templates:item_id": _new_shift_template,
     "shift_id": _new_shift,
     "task_id": _new_task,
     "policy_id": _new_overtime_policy,
@@ -234,11 +220,32 @@ ROW_FACTORIES: dict[str, RowFactory] = {
 }
 
 
+# Rows outside the generic layer that its resources' foreign keys may name.
+OUTSIDE_REGISTRY.update({"geofences": _new_geofence, "tasks": _new_task, "shifts": _new_shift})
+
+
+def all_row_factories() -> dict[str, RowFactory]:
+    """`ROW_FACTORIES` and, for every resource of the generic layer, a factory generated from
+    its model (`resource_rows`), keyed by its item endpoint."""
+    from app.blueprints.resource import REGISTRY
+
+    generated: dict[str, RowFactory] = {
+        f"{registered.endpoints[1]}:item_id": functools.partial(_resource_row, table=table)
+        for table, registered in REGISTRY.items()
+    }
+    return {**ROW_FACTORIES, **generated}
+
+
+def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
+    return make_resource_row(tenant, table)
+
+
 def factory_key(endpoint: str, variable: str) -> str | None:
     """The registry key that fills `variable` on `endpoint`, or None when none is registered."""
     blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else ""
+    factories = all_row_factories()
     for key in (f"{endpoint}:{variable}", f"{blueprint}:{variable}", variable):
-        if key in ROW_FACTORIES:
+        if key in factories:
             return key
     return None
 
@@ -358,7 +365,7 @@ def routes(app: Flask) -> list[Route]:
 
 @pytest.fixture
 def row_factories() -> dict[str, RowFactory]:
-    return ROW_FACTORIES
+    return all_row_factories()
 
 
 @pytest.fixture
@@ -388,7 +395,7 @@ def make_tenant(
             tenant.refresh_auth[role] = {"Authorization": f"Bearer {tokens.refresh_token}"}
         db.session.commit()
         if rows:
-            for key, factory in ROW_FACTORIES.items():
+            for key, factory in all_row_factories().items():
                 tenant.rows[key] = [factory(tenant)]
             db.session.commit()
         return tenant

@@ -36,7 +36,7 @@ class Geofences(MethodView):
     @blp.response(200, GeofenceSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """List geofences."""
-        stmt = resources.search(
+        stmt = resources.search_rows(
             Geofence, current_actor(), args, equal=("policy", "is_active"), text=("name", "address")
         )
         return paginate(stmt, args)
