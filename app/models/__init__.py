@@ -9,6 +9,20 @@ from app.models.inventory import Product, ProductCategory
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
+from app.models.planning import (
+    ApPolicy,
+    ArPolicy,
+    Entity,
+    Forecast,
+    HistoricalSale,
+    InventoryPolicy,
+    Market,
+    SalesChannel,
+    WcKpi,
+    WcProjection,
+    WcScenario,
+    WorkingCapital,
+)
 from app.models.production import (
     BillOfMaterials,
     BomComponent,
@@ -24,7 +38,9 @@ from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
     "AlertWebhook",
+    "ApPolicy",
     "Approval",
+    "ArPolicy",
     "AuditLog",
     "Base",
     "BillOfMaterials",
@@ -35,8 +51,13 @@ __all__ = [
     "Department",
     "Employee",
     "EmployeeGeofence",
+    "Entity",
+    "Forecast",
     "Geofence",
+    "HistoricalSale",
     "IdempotencyKey",
+    "InventoryPolicy",
+    "Market",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
@@ -47,6 +68,7 @@ __all__ = [
     "ProductionJob",
     "ProductionOrder",
     "ProductionResource",
+    "SalesChannel",
     "Schedule",
     "Shift",
     "ShiftTemplate",
@@ -56,5 +78,9 @@ __all__ = [
     "User",
     "UserSession",
     "Vendor",
+    "WcKpi",
+    "WcProjection",
+    "WcScenario",
+    "WorkingCapital",
     "Workspace",
 ]
