@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per domain group; importing this registers them all."""
 
 from app.models.approvals import Approval
-from app.models.audit import AuditLog, IdempotencyKey
+from app.models.audit import AuditLog, IdempotencyKey, SystemLog
 from app.models.base import Base
 from app.models.crm import Customer
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
@@ -32,6 +32,7 @@ from app.models.production import (
     Schedule,
 )
 from app.models.purchasing import Vendor
+from app.models.reporting import SalesSummaryDaily, SalesSummaryMonthly
 from app.models.scheduling import Shift, ShiftTemplate, Task
 from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
@@ -69,9 +70,12 @@ __all__ = [
     "ProductionOrder",
     "ProductionResource",
     "SalesChannel",
+    "SalesSummaryDaily",
+    "SalesSummaryMonthly",
     "Schedule",
     "Shift",
     "ShiftTemplate",
+    "SystemLog",
     "Task",
     "TimeEntry",
     "TimeSummaryWeekly",

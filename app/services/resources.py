@@ -92,7 +92,8 @@ def sort_clauses(model: type[Any], sort: str) -> list[Any]:
 
 def _bound(column: Any, value: date | datetime, actor: User, upper: bool) -> Any:
     """`from`/`to` on a date or timestamp column; a day is the organization's local day."""
-    is_timestamp = isinstance(column.type, sa.DateTime)
+    # UTCDateTime is a TypeDecorator, not a DateTime: its `impl` says what it stores.
+    is_timestamp = isinstance(getattr(column.type, "impl", column.type), sa.DateTime)
     if isinstance(value, datetime):
         value = value if is_timestamp else value.date()
         return column <= value if upper else column >= value

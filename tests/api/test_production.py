@@ -362,7 +362,12 @@ def test_order_rules_on_create(client, shop, parts, assert_error):
             headers=auth,
         )
         assert list(assert_error(response, status, code)["errors"]) == [field]
-    assert order(client, auth, parts, status="released")["status"] == "released"
+    released = order(client, auth, parts, status="released", due_date="2026-12-10T23:30:00Z")
+    assert released["status"] == "released"
+    # from/to on the due date (a timestamp): whole days of the organization (UTC here)
+    for query, found in (("from=2026-12-10&to=2026-12-10", True), ("from=2026-12-11", False)):
+        listed = client.get(f"{API}/production-orders?{query}", headers=auth).get_json()
+        assert [o["id"] for o in listed] == ([released["id"]] if found else [])
 
 
 def test_jobs_keep_their_schedules_counts(client, shop, parts, assert_error):
