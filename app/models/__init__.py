@@ -1,5 +1,14 @@
 """SQLAlchemy models, one module per domain group; importing this registers them all."""
 
+from app.models.agents import (
+    AgentRun,
+    AgentStep,
+    Conversation,
+    Document,
+    Message,
+    ModelRegistryEntry,
+    ToolCall,
+)
 from app.models.approvals import Approval
 from app.models.audit import AuditLog, IdempotencyKey, SystemLog
 from app.models.base import Base
@@ -38,6 +47,8 @@ from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
+    "AgentRun",
+    "AgentStep",
     "AlertWebhook",
     "ApPolicy",
     "Approval",
@@ -48,8 +59,10 @@ __all__ = [
     "BomComponent",
     "Break",
     "ClockEvent",
+    "Conversation",
     "Customer",
     "Department",
+    "Document",
     "Employee",
     "EmployeeGeofence",
     "Entity",
@@ -59,6 +72,8 @@ __all__ = [
     "IdempotencyKey",
     "InventoryPolicy",
     "Market",
+    "Message",
+    "ModelRegistryEntry",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
@@ -79,6 +94,7 @@ __all__ = [
     "Task",
     "TimeEntry",
     "TimeSummaryWeekly",
+    "ToolCall",
     "User",
     "UserSession",
     "Vendor",
