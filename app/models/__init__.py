@@ -1,8 +1,17 @@
 """SQLAlchemy models, one module per domain group; importing this registers them all."""
 
 from app.models.access import AppSetting, FeatureFlag, Permission, Role
+from app.models.agents import (
+    AgentRun,
+    AgentStep,
+    Conversation,
+    Document,
+    Message,
+    ModelRegistryEntry,
+    ToolCall,
+)
 from app.models.approvals import Approval
-from app.models.audit import AuditLog, IdempotencyKey
+from app.models.audit import AuditLog, IdempotencyKey, SystemLog
 from app.models.base import Base
 from app.models.crm import (
     Customer,
@@ -27,6 +36,28 @@ from app.models.inventory import (
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
+from app.models.planning import (
+    ApPolicy,
+    ArPolicy,
+    Entity,
+    Forecast,
+    HistoricalSale,
+    InventoryPolicy,
+    Market,
+    SalesChannel,
+    WcKpi,
+    WcProjection,
+    WcScenario,
+    WorkingCapital,
+)
+from app.models.production import (
+    BillOfMaterials,
+    BomComponent,
+    ProductionJob,
+    ProductionOrder,
+    ProductionResource,
+    Schedule,
+)
 from app.models.purchasing import (
     PurchaseOrder,
     PurchaseOrderAllocation,
@@ -36,6 +67,7 @@ from app.models.purchasing import (
     VendorCatalog,
     VendorContact,
 )
+from app.models.reporting import SalesSummaryDaily, SalesSummaryMonthly
 from app.models.sales import (
     DocumentSequence,
     FulfillmentEvent,
@@ -50,13 +82,20 @@ from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
+    "AgentRun",
+    "AgentStep",
     "AlertWebhook",
+    "ApPolicy",
     "AppSetting",
     "Approval",
+    "ArPolicy",
     "AuditLog",
     "Base",
+    "BillOfMaterials",
+    "BomComponent",
     "Break",
     "ClockEvent",
+    "Conversation",
     "Customer",
     "CustomerAddress",
     "CustomerContact",
@@ -65,19 +104,27 @@ __all__ = [
     "DealActivity",
     "DealProduct",
     "Department",
+    "Document",
     "DocumentSequence",
     "Employee",
     "EmployeeGeofence",
+    "Entity",
     "FeatureFlag",
+    "Forecast",
     "FulfillmentEvent",
     "Geofence",
+    "HistoricalSale",
     "IdempotencyKey",
     "ImportRowError",
     "ImportTemplate",
     "InventoryAdjustment",
     "InventoryCount",
     "InventoryLevel",
+    "InventoryPolicy",
     "Lead",
+    "Market",
+    "Message",
+    "ModelRegistryEntry",
     "Organization",
     "OutboxMessage",
     "OvertimeAlert",
@@ -87,27 +134,40 @@ __all__ = [
     "Permission",
     "Product",
     "ProductCategory",
-    "Role",
+    "ProductionJob",
+    "ProductionOrder",
+    "ProductionResource",
     "PurchaseOrder",
     "PurchaseOrderAllocation",
     "PurchaseOrderLine",
     "Quote",
     "QuoteLine",
     "Receipt",
+    "Role",
+    "SalesChannel",
     "SalesOrder",
     "SalesOrderLine",
+    "SalesSummaryDaily",
+    "SalesSummaryMonthly",
+    "Schedule",
     "Shift",
     "ShiftTemplate",
     "StockMovement",
+    "SystemLog",
     "SystemSetting",
     "Task",
     "Ticket",
     "TimeEntry",
     "TimeSummaryWeekly",
+    "ToolCall",
     "User",
     "UserSession",
     "Vendor",
     "VendorCatalog",
     "VendorContact",
+    "WcKpi",
+    "WcProjection",
+    "WcScenario",
+    "WorkingCapital",
     "Workspace",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, JSONType, UUIDPk, utcnow
+from app.models.base import Base, JSONType, TenantRow, UUIDPk, choice, utcnow
 
 AUDIT_ACTIONS = ("CREATE", "UPDATE", "DELETE", "LOGIN", "LOGOUT", "EXPORT", "IMPORT")
 
@@ -71,3 +71,33 @@ class IdempotencyKey(UUIDPk, Base):
     response_body: Mapped[str | None] = mapped_column(sa.Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+
+
+class SystemLog(TenantRow, Base):
+    """An application log line kept for a tenant's administrators (seed 002's `system_logs`):
+    written by the system, read-only through the API, never audited again. Lines that belong to
+    no organization go to the process log, not here."""
+
+    __tablename__ = "system_logs"
+    __audited__ = False
+
+    level: Mapped[str] = mapped_column(choice(*LOG_LEVELS, name="level"), index=True)
+    message: Mapped[str] = mapped_column(sa.Text)
+    logger_name: Mapped[str | None] = mapped_column(sa.String(255), default=None, index=True)
+    workspace_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("workspaces.id"), default=None
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id"), default=None, index=True
+    )
+    session_id: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    request_id: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    error_code: Mapped[str | None] = mapped_column(sa.String(50), default=None, index=True)
+    stack_trace: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, default=dict)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    duration_ms: Mapped[int | None] = mapped_column(default=None)

@@ -38,7 +38,7 @@ def line_vat(total: Decimal, vat_rate: Decimal) -> Decimal:
 
 
 def product_defaults(
-    values: dict[str, Any], price_column: str, columns: Collection[str]
+    values: dict[str, Any], price_column: str | None, columns: Collection[str]
 ) -> dict[str, Any]:
     """Fill a line's missing price, VAT rate and description (those of `columns` it has) from
     its product."""
@@ -49,7 +49,7 @@ def product_defaults(
     if product is None:
         return values
     filled = dict(values)
-    if filled.get(price_column) is None and price_column in PRODUCT_PRICE:
+    if price_column in PRODUCT_PRICE and filled.get(price_column or "") is None:
         filled[price_column] = getattr(product, PRODUCT_PRICE[price_column])
     if "vat_rate" in columns and filled.get("vat_rate") is None:
         filled["vat_rate"] = product.vat_rate

@@ -38,7 +38,9 @@ class Lines:
     field: str = "lines"  # the document's relationship holding them, ordered
     # Document statuses in which `PATCH` may replace the lines.
     editable: tuple[str, ...] = ("draft",)
-    price: str = "unit_price"  # the line's price column (purchase orders: unit_cost)
+    # The line's price column (purchase orders: unit_cost); None for lines without prices or
+    # totals (a bill of materials' components): nothing is priced.
+    price: str | None = "unit_price"
     # Tax as one document rate on the subtotal (purchase orders), not per line.
     document_vat: bool = False
     max_lines: int = 500
@@ -248,6 +250,8 @@ class ResourceService:
         """Line totals and the document's subtotal, tax and total (ERP_API.md's line math)."""
         spec = res.lines
         assert spec is not None
+        if spec.price is None:
+            return
         rate = getattr(obj, "vat_rate", None) if spec.document_vat else None
         line_math.price_document(obj, getattr(obj, spec.field), spec.price, document_rate=rate)
         db.session.flush()

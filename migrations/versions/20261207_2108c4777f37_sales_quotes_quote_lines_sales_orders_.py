@@ -1,7 +1,7 @@
 """sales: quotes, quote_lines, sales_orders, sales_order_lines, parts_to_order, fulfillment_events, document_sequences
 
 Revision ID: 2108c4777f37
-Revises: 8707337cacaa
+Revises: 2f63e7049b17
 Create Date: 2026-12-07 21:13:27.982915
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 revision = '2108c4777f37'
-down_revision = '8707337cacaa'
+down_revision = '2f63e7049b17'
 branch_labels = None
 depends_on = None
 

@@ -240,6 +240,12 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
     return make_resource_row(tenant, table)
 
 
+# Action routes under a generic resource's item (`/bills-of-materials/<item_id>/cost`).
+ROW_FACTORIES["production.bom_cost:item_id"] = functools.partial(
+    _resource_row, table="bills_of_materials"
+)
+
+
 def factory_key(endpoint: str, variable: str) -> str | None:
     """The registry key that fills `variable` on `endpoint`, or None when none is registered."""
     blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else ""

@@ -1,0 +1,1 @@
+"""Agents and documents over the generic resource layer."""

@@ -1,0 +1,1 @@
+"""Planning and analytics over the generic resource layer."""

@@ -1,0 +1,1 @@
+"""Production and manufacturing over the generic resource layer."""

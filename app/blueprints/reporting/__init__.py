@@ -1,0 +1,1 @@
+"""Derived reporting tables and system logs over the generic resource layer (read-only)."""

@@ -1,0 +1,1 @@
+"""Planning rules: forecasts' periods and bands, sales converted to the base currency."""
