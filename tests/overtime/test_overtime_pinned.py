@@ -301,6 +301,14 @@ def test_weekly_progress_with_a_zero_threshold_and_its_refusal() -> None:
         weekly_progress(-1, FLSA)
 
 
+def test_with_no_break_allowed_every_gap_is_a_rest() -> None:
+    morning = WorkInterval(at(MON, 8), at(MON, 12))
+    after_a_second = WorkInterval(at(MON, 12, 0, 1), at(MON, 13))
+    assert short_rest([morning, after_a_second], max_break_hours=0) == (
+        RestGap(at(MON, 12), at(MON, 12, 0, 1), 1, None, None),
+    )
+
+
 def test_short_rest_error_messages() -> None:
     with pytest.raises(ValueError, match=r"^min_rest_hours is not a decimal number: 'x'$"):
         short_rest([], min_rest_hours="x")  # type: ignore[arg-type]
