@@ -198,11 +198,12 @@ def test_pay_error_messages() -> None:
 
 def test_pay_amounts_are_gross_pays_lines() -> None:
     policy = Policy.for_rule("custom", overtime_multiplier="1.75", double_time_multiplier="3")
-    buckets = Buckets(1800, 1800, 18)
+    # Whole hundredths of an hour (multiples of 36 s): the same under exact or 2-place hours.
+    buckets = Buckets(1800, 1800, 36)
     assert pay_amounts(buckets, Decimal("10.01"), policy) == (
         Decimal("5.01"),  # 5.005
         Decimal("8.76"),  # 8.75875
-        Decimal("0.15"),  # 0.15015
+        Decimal("0.30"),  # 0.3003
     )
     with pytest.raises(ValueError, match=r"^hourly_rate must be a finite, non-negative amount"):
         pay_amounts(buckets, Decimal("-1"), policy)
