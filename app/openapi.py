@@ -62,6 +62,7 @@ SHARED_CODES: dict[int, tuple[str, ...]] = {
     413: ("PAYLOAD_TOO_LARGE",),
     415: ("UNSUPPORTED_MEDIA_TYPE",),
     422: ("VALIDATION_ERROR",),
+    429: ("RATE_LIMITED",),
     503: ("SERVICE_UNAVAILABLE",),
 }
 IDEMPOTENCY_CODES: dict[int, tuple[str, ...]] = {
@@ -179,7 +180,9 @@ def shared_error_statuses(
     method: str, operation: dict[str, Any], has_path_ids: bool, etag: bool
 ) -> list[int]:
     """The statuses the shared layers can answer for this operation."""
-    statuses = [503]  # the database is unreachable (app.errors.handle_database_unavailable)
+    # The database is unreachable (app.errors.handle_database_unavailable); every request
+    # counts against the rate limits of app.rate_limits.
+    statuses = [429, 503]
     if operation.get("security") != []:  # `[]` marks a public operation
         statuses += [401, 403]  # no/expired/revoked token; a role without the permission
     if has_path_ids:

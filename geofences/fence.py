@@ -371,12 +371,19 @@ def _hull_diameter(ring: FloatArray) -> float:
         a, b = i, (i + 1) % n
         return abs((xs[b] - xs[a]) * (ys[k] - ys[a]) - (ys[b] - ys[a]) * (xs[k] - xs[a]))
 
-    best, k = 0.0, 1
+    def apart(a: int, b: int) -> float:
+        return (xs[a] - xs[b]) ** 2 + (ys[a] - ys[b]) ** 2
+
+    # Start from the vertex farthest from the first edge, and move past ties (parallel edges,
+    # or a near-zero edge that GEOS kept): a pointer that stops on a plateau misses the pair.
+    k = max(range(n), key=lambda j: height(0, j))
+    best, steps = 0.0, 0
     for i in range(n):
-        while height(i, (k + 1) % n) > height(i, k):
-            k = (k + 1) % n
-        for end in (i, (i + 1) % n):
-            best = max(best, (xs[end] - xs[k]) ** 2 + (ys[end] - ys[k]) ** 2)
+        nxt = (i + 1) % n
+        while steps < 2 * n and (k + 1) % n != i and height(i, (k + 1) % n) >= height(i, k):
+            k, steps = (k + 1) % n, steps + 1
+        for end in (i, nxt):
+            best = max(best, apart(end, k), apart(end, (k + 1) % n))
     return math.sqrt(best)
 
 

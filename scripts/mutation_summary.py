@@ -1,8 +1,9 @@
 """Per-library mutation scores from mutmut's stored results (`make mutation`, docs/MUTATION.md).
 
 Reads ``mutmut results --all true`` (run from the checkout that holds ``mutants/``) and prints,
-per library, the mutants, how many were killed, which survived, and the score over the mutants
-that are not listed as equivalent in docs/MUTATION.md. A timeout counts as killed (the mutant
+per library, the mutants, how many were not run (skipped, or the run was stopped), how many were
+killed, which survived, and the score over the mutants run that are not listed as equivalent in
+docs/MUTATION.md. A timeout counts as killed (the mutant
 made the tests hang, which a test run notices); "no tests" counts as survived (no test reaches
 that code).
 
@@ -51,8 +52,8 @@ def main() -> int:
         library = name.split(".", 1)[0]
         counts = by_library[library]
         counts["mutants"] += 1
-        if status == "skipped":
-            counts["skipped"] += 1
+        if status in ("skipped", "not checked"):
+            counts["not run"] += 1  # skipped, or the run was stopped before reaching it
         elif status in KILLED:
             counts["killed"] += 1
         elif name in equivalent:
@@ -63,8 +64,8 @@ def main() -> int:
         if name in equivalent and status in KILLED:
             print(f"note: {name} is listed as equivalent but was killed", file=sys.stderr)
 
-    print("| library | mutants | killed | equivalent | survived | score (non-equivalent) |")
-    print("|---|---|---|---|---|---|")
+    print("| library | mutants | not run | killed | equivalent | survived | score |")
+    print("|---|---|---|---|---|---|---|")
     for library in LIBRARIES:
         c = by_library.get(library)
         if not c:
@@ -72,7 +73,8 @@ def main() -> int:
         judged = c["killed"] + c["survived"]
         score = 100 * c["killed"] / judged if judged else 100.0
         print(
-            f"| `{library}/` | {c['mutants']:,} | {c['killed']:,} | {c['equivalent']} | "
+            f"| `{library}/` | {c['mutants']:,} | {c['not run']:,} | {c['killed']:,} | "
+            f"{c['equivalent']} | "
             f"{c['survived']} | {score:.1f}% |"
         )
     if args.survivors:

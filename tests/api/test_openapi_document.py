@@ -208,7 +208,9 @@ def test_error_codes_of_the_clock_and_login(spec):
         "TIMESTAMP_OUT_OF_RANGE",
         "GEOFENCE_OUTSIDE",
         "GPS_ACCURACY_TOO_LOW",
+        "GEOFENCE_REQUIRED",
     }
+    assert codes(spec, "clockIn", 429) == ["RATE_LIMITED"]
     assert set(codes(spec, "clockIn", 403)) == {"FORBIDDEN", "NOT_AN_EMPLOYEE"}
     assert "NOT_ON_BREAK" in codes(spec, "endBreak", 409)
     assert codes(spec, "login", 401) == ["INVALID_CREDENTIALS"]  # public: no token codes

@@ -45,3 +45,10 @@ def test_a_fence_of_9999_positions_reports_its_width():
     fence = geofences.Fence({"type": "Polygon", "coordinates": [[*ring, ring[0]]]}, None)
     # 0.004 degrees of latitude is about 445 m; the ring is widest north-south in metres.
     assert 440.0 < fence.across_m < 450.0
+
+
+def test_a_near_zero_hull_edge_does_not_stall_the_calipers():
+    """Found by the property test: GEOS kept two vertices 5e-101 apart, the pointer stopped on
+    that edge's plateau of zero heights, and the widest pair (adjacent vertices) was missed."""
+    ring = np.array([[0.25, -1.0], [0.0, 0.0], [0.0, 5.28107684e-101], [1.0, 0.0]])
+    assert _hull_diameter(ring) == _pairwise_diameter(ring) == 1.25

@@ -198,11 +198,12 @@ def test_pay_error_messages() -> None:
 
 def test_pay_amounts_are_gross_pays_lines() -> None:
     policy = Policy.for_rule("custom", overtime_multiplier="1.75", double_time_multiplier="3")
-    buckets = Buckets(1800, 1800, 18)
+    # Whole hundredths of an hour (multiples of 36 s): the same under exact or 2-place hours.
+    buckets = Buckets(1800, 1800, 36)
     assert pay_amounts(buckets, Decimal("10.01"), policy) == (
         Decimal("5.01"),  # 5.005
         Decimal("8.76"),  # 8.75875
-        Decimal("0.15"),  # 0.15015
+        Decimal("0.30"),  # 0.3003
     )
     with pytest.raises(ValueError, match=r"^hourly_rate must be a finite, non-negative amount"):
         pay_amounts(buckets, Decimal("-1"), policy)
@@ -299,6 +300,14 @@ def test_weekly_progress_with_a_zero_threshold_and_its_refusal() -> None:
     assert weekly_progress(0, at_zero).over is False
     with pytest.raises(ValueError, match=r"^counted_seconds must not be negative$"):
         weekly_progress(-1, FLSA)
+
+
+def test_with_no_break_allowed_every_gap_is_a_rest() -> None:
+    morning = WorkInterval(at(MON, 8), at(MON, 12))
+    after_a_second = WorkInterval(at(MON, 12, 0, 1), at(MON, 13))
+    assert short_rest([morning, after_a_second], max_break_hours=0) == (
+        RestGap(at(MON, 12), at(MON, 12, 0, 1), 1, None, None),
+    )
 
 
 def test_short_rest_error_messages() -> None:

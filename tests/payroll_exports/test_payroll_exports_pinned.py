@@ -74,7 +74,7 @@ def test_compute_pay_carries_hours_and_rate() -> None:
         totals_row(
             hourly_rate=Decimal("18.00"),
             regular_seconds=5400,
-            overtime_seconds=18,
+            overtime_seconds=36,
             double_time_seconds=7200,
         )
     )
@@ -84,10 +84,10 @@ def test_compute_pay_carries_hours_and_rate() -> None:
         double_time_hours=Decimal("2.00"),
         hourly_rate=Decimal("18.00"),
         regular_pay=Decimal("27.00"),
-        overtime_pay=Decimal("0.14"),  # 0.005 h x 18.00 x 1.5 = 0.135
+        overtime_pay=Decimal("0.27"),  # 0.01 h x 18.00 x 1.5
         double_time_pay=Decimal("72.00"),
     )
-    assert pay.gross_pay == Decimal("99.14")
+    assert pay.gross_pay == Decimal("99.27")
 
 
 def test_a_row_of_zero_hours_has_no_hours() -> None:

@@ -36,7 +36,7 @@ from app.services.clock import (
     NotClockedIn,
     NotOnBreak,
 )
-from app.services.punches import Punch, Unreadable
+from app.services.punches import GeofenceRequired, Punch, Unreadable
 
 F = TypeVar("F", bound=Callable[..., Any])
 UNREADABLE_BODY = "unreadable_body"  # the log's key for a body stored as its text
@@ -160,7 +160,7 @@ def _punch(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 @logged_when_unreadable("in", PunchSchema)
 @blp.arguments(PunchSchema)
 @blp.response(201, PunchResponseSchema)
-@raises(*clock.PUNCH_ERRORS, AlreadyClockedIn)
+@raises(*clock.PUNCH_ERRORS, AlreadyClockedIn, GeofenceRequired)
 def clock_in(body: dict[str, Any]) -> Any:
     """Clock in (geofence-checked; 409 ALREADY_CLOCKED_IN when an entry is open)."""
     return _punch("in", body)

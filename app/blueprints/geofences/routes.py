@@ -25,7 +25,7 @@ from app.models.base import utcnow
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
 from app.services import geofencing, punches, resources, sites
-from app.services.sites import InvalidGeometryError
+from app.services.sites import GeofenceLimitExceeded, InvalidGeometryError
 from app.services.tenancy import get_or_404
 
 blp = Blueprint("geofences", __name__, url_prefix="/api/v1/geofences", description="Sites.")
@@ -47,7 +47,7 @@ class Geofences(MethodView):
     @blp.arguments(GeofenceSchema)
     @blp.response(201, GeofenceSchema)
     @etagged
-    @raises(InvalidGeometryError)
+    @raises(InvalidGeometryError, GeofenceLimitExceeded)
     def post(self, body: dict[str, Any]) -> Any:
         """Create a geofence (422 INVALID_GEOMETRY with the reason)."""
         site = sites.create(current_actor(), body)
@@ -68,7 +68,7 @@ class GeofenceById(MethodView):
     @blp.arguments(GeofencePatchSchema)
     @blp.response(200, GeofenceSchema)
     @etagged
-    @raises(InvalidGeometryError)
+    @raises(InvalidGeometryError, GeofenceLimitExceeded)
     def patch(self, body: dict[str, Any], geofence_id: uuid.UUID) -> Any:
         """Change a geofence."""
         site = get_or_404(Geofence, geofence_id, current_actor())
@@ -100,7 +100,7 @@ def _load_feature(body: dict[str, Any]) -> dict[str, Any]:
 @requires("geofences:write")
 @blp.arguments(FeatureCollectionSchema)
 @blp.response(200, ImportResponseSchema)
-@raises(InvalidGeometryError)
+@raises(InvalidGeometryError, GeofenceLimitExceeded)
 def import_geofences(body: dict[str, Any]) -> Any:
     """Import a GeoJSON FeatureCollection (name, policy... from properties); per-feature results."""
     results = sites.import_collection(current_actor(), body["features"], _load_feature)
