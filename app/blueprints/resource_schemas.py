@@ -94,6 +94,12 @@ class FieldConverter(ModelConverter):
                 return ma.fields.List(ma.fields.Raw(), **kwargs)
             if shape is dict:
                 return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+            # Any JSON value (a setting's value): say so, with an example a client can send.
+            kwargs["metadata"] = {
+                "description": "Any JSON value.",
+                "example": "on",
+                **kwargs["metadata"],
+            }
         if isinstance(column.type, sa.String):
             # Required text is not blank; text without a declared length still has a limit.
             least = 0 if column.nullable or column.info.get("blank") else 1
@@ -222,12 +228,6 @@ def filter_columns(model: type[Any]) -> list[sa.Column[Any]]:
 
 def query_schema(res: Resource) -> type[ma.Schema]:
     fields: dict[str, Any] = {
-        "q": ma.fields.String(
-            validate=ma.validate.Length(max=100),
-            metadata={
-                "description": "Case-insensitive substring of " + ", ".join(res.search_columns)
-            },
-        ),
         "sort": ma.fields.String(
             validate=[ma.validate.Length(max=200), ma.validate.Regexp(SORT_PATTERN)],
             metadata={
@@ -237,6 +237,13 @@ def query_schema(res: Resource) -> type[ma.Schema]:
             },
         ),
     }
+    if res.search_columns:  # a table without name-like columns offers no `q` (422)
+        fields["q"] = ma.fields.String(
+            validate=ma.validate.Length(max=100),
+            metadata={
+                "description": "Case-insensitive substring of " + ", ".join(res.search_columns)
+            },
+        )
     for column in filter_columns(res.model):
         fields[_attribute(res.model, column)] = CONVERTER.column_field(
             column, required=False, allow_none=False, data_key=column.key

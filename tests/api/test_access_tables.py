@@ -4,6 +4,8 @@ only."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from app.models import User
@@ -54,7 +56,7 @@ def test_a_workspace_goes_only_once_its_users_have_moved(
     division = post(client, auth, "workspaces", {"name": "Projects"})
     assert division["type"] == "division"  # not a second main one
     worker = make_employee(owner)
-    db.session.get(User, worker.user_id).workspace_id = branch["id"]
+    db.session.get(User, worker.user_id).workspace_id = uuid.UUID(branch["id"])
     db.session.commit()
     body = assert_error(
         send(client, auth, "DELETE", f"workspaces/{branch['id']}"), 409, "WORKSPACE_IN_USE"
