@@ -17,6 +17,7 @@ from app.models.production import (
     ProductionResource,
     Schedule,
 )
+from app.openapi import raises
 from app.security import current_actor, requires
 from app.services.periods import PeriodService
 from app.services.production import boms
@@ -77,6 +78,7 @@ register(blp, Resource(ProductionResource, "production"))
 @requires("production:read")
 @blp.response(200, BomCostSchema)
 @blp.doc(summary="The cost of one run of a bill of materials")
+@raises(boms.CurrencyMismatch)
 def bom_cost(item_id: uuid.UUID) -> Any:
     """Σ component cost x quantity x (1 + scrap_percent/100), from the components' current
     product costs, each component rounded half-up to the cent. 409 `CURRENCY_MISMATCH` when a

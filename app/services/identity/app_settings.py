@@ -10,6 +10,7 @@ import marshmallow as ma
 
 from app.errors import Conflict, ValidationFailed
 from app.models import User
+from app.openapi import raises
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
@@ -38,13 +39,18 @@ def check_value(data_type: str, value: Any) -> None:
         raise ValidationFailed(errors={"value": [f"A {data_type} setting holds {expected}."]})
 
 
+class ReadOnlySetting(Conflict):
+    code, default_message = "READ_ONLY_SETTING", "This setting is read-only."
+
+
 class AppSettingService(ResourceService):
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         check_value(data.get("data_type") or "string", data.get("value"))
         return super().create(res, actor, {**data, "updated_by": actor.id})
 
+    @raises(ReadOnlySetting)
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         if obj.is_readonly and "value" in data and data["value"] != obj.value:
-            raise Conflict(f"Setting {obj.key} is read-only.", code="READ_ONLY_SETTING")
+            raise ReadOnlySetting(f"Setting {obj.key} is read-only.")
         check_value(data.get("data_type", obj.data_type), data.get("value", obj.value))
         return super().update(res, obj, actor, {**data, "updated_by": actor.id})

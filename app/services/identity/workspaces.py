@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.errors import Conflict
 from app.extensions import db
 from app.models import User
+from app.openapi import raises
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
 MAIN = "main"
 # What a client may set `type` to: `main` is the registration's alone.
 CLIENT_TYPES = ("division", "project", "branch")
+
+
+class MainWorkspace(Conflict):
+    code, default_message = "MAIN_WORKSPACE", "The main workspace cannot be deleted."
+
+
+class WorkspaceInUse(Conflict):
+    code, default_message = "WORKSPACE_IN_USE", "Users still belong to this workspace."
 
 
 class WorkspaceService(ResourceService):
@@ -30,20 +39,18 @@ class WorkspaceService(ResourceService):
             raise Conflict("The organization's main workspace stays its main workspace.")
         return super().update(res, obj, actor, data)
 
+    @raises(MainWorkspace, WorkspaceInUse)
     def delete(self, res: Resource, obj: Any, actor: User) -> None:
         if obj.type == MAIN:
-            raise Conflict(
-                "The organization's main workspace cannot be deleted.", code="MAIN_WORKSPACE"
-            )
+            raise MainWorkspace("The organization's main workspace cannot be deleted.")
         members = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(User)
             .where(User.workspace_id == obj.id, User.deleted_at.is_(None))
         )
         if members:
-            raise Conflict(
+            raise WorkspaceInUse(
                 f"{members} user(s) still belong to this workspace: move them first.",
-                code="WORKSPACE_IN_USE",
                 details={"users": members},
             )
         super().delete(res, obj, actor)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import InvalidTransition
 from app.models import User
+from app.openapi import raises
 from app.services.inventory.stock import tracked_product
 from app.services.resources import ResourceService
 
@@ -30,12 +31,14 @@ class InventoryAdjustmentService(ResourceService):
         tracked_product(actor, data.get("product_id"))
         return super().create(res, actor, data)
 
+    @raises(InvalidTransition)
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         _pending(obj)
         if "product_id" in data:
             tracked_product(actor, data["product_id"])
         return super().update(res, obj, actor, data)
 
+    @raises(InvalidTransition)
     def delete(self, res: Resource, obj: Any, actor: User) -> None:
         _pending(obj)
         super().delete(res, obj, actor)

@@ -13,6 +13,7 @@ from app.models import User
 from app.models.crm import DealProduct
 from app.models.purchasing import PurchaseOrderLine
 from app.models.sales import PartToOrder, QuoteLine, SalesOrderLine
+from app.openapi import raises
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ def lines_naming(product: Any) -> list[str]:
     return found
 
 
+class ProductInUse(Conflict):
+    code, default_message = "PRODUCT_IN_USE", "The product is used by documents."
+
+
 class ProductService(ResourceService):
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         return super().create(res, actor, _upper_code(data))
@@ -52,12 +57,12 @@ class ProductService(ResourceService):
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         return super().update(res, obj, actor, _upper_code(data))
 
+    @raises(ProductInUse)
     def delete(self, res: Resource, obj: Any, actor: User) -> None:
         used_by = lines_naming(obj)
         if used_by:
-            raise Conflict(
+            raise ProductInUse(
                 f"Product {obj.code} is used by {', '.join(used_by)}: it cannot be deleted.",
-                code="PRODUCT_IN_USE",
                 details={"used_by": used_by},
             )
         super().delete(res, obj, actor)

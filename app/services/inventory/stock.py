@@ -17,6 +17,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import User
 from app.models.inventory import Product, StockMovement
+from app.openapi import raises
 from app.services.resources import ResourceService, create
 from app.services.tenancy import scoped
 
@@ -39,6 +40,10 @@ def tracked_product(actor: User, product_id: Any, *, lock: bool = False) -> Prod
     return product
 
 
+class NegativeStock(ValidationFailed):
+    code, default_message = "NEGATIVE_STOCK", "Stock would fall below 0."
+
+
 def post_movement(actor: User, data: dict[str, Any]) -> StockMovement:
     """One movement and the product's new `stock_level`; 422 `NEGATIVE_STOCK` when it would
     take the level below 0 (nothing written)."""
@@ -46,9 +51,8 @@ def post_movement(actor: User, data: dict[str, Any]) -> StockMovement:
     assert product.stock_level is not None
     level = product.stock_level + data["quantity"]
     if level < 0:
-        raise ValidationFailed(
+        raise NegativeStock(
             f"Stock of {product.code} would fall below 0 ({product.stock_level} on hand).",
-            code="NEGATIVE_STOCK",
             errors={"quantity": ["More than is in stock."]},
             details={"stock_level": str(product.stock_level)},
         )
@@ -68,5 +72,6 @@ def stock_total(product_id: Any) -> Any:
 
 
 class StockMovementService(ResourceService):
+    @raises(NegativeStock)
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         return post_movement(actor, data)

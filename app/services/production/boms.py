@@ -69,13 +69,16 @@ def _currency_mismatches(bom: BillOfMaterials) -> tuple[str, list[str]]:
     return currency, wrong
 
 
+class CurrencyMismatch(Conflict):
+    code, default_message = "CURRENCY_MISMATCH", "Components are priced in another currency."
+
+
 def cost(bom: BillOfMaterials) -> BomCost:
     """The live cost of one run of `bom` from its components' current product costs."""
     currency, wrong = _currency_mismatches(bom)
     if wrong:
-        raise Conflict(
+        raise CurrencyMismatch(
             f"Some components are priced in another currency than {currency}.",
-            code="CURRENCY_MISMATCH",
             errors={key: [f"Not priced in {currency}."] for key in wrong},
         )
     parts = []

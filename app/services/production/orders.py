@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
 from app.models.production import BillOfMaterials, ProductionOrder
+from app.openapi import raises
 from app.services.periods import check_periods
 from app.services.resources import ResourceService
 
@@ -93,6 +94,7 @@ class ProductionOrderService(ResourceService):
         _check_plan(actor, data, None)
         return super().create(res, actor, data)
 
+    @raises(InvalidTransition)
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         sent = [k for k in data if data[k] != getattr(obj, k)]
         if obj.status in ("completed", "cancelled") and set(sent) - set(AFTER_FIELDS):

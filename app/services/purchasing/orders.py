@@ -11,6 +11,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.models import User
 from app.models.purchasing import PurchaseOrder
+from app.openapi import raises
 from app.services.sales.documents import NumberedDocumentService
 from app.services.tenancy import scoped
 
@@ -18,13 +19,19 @@ if TYPE_CHECKING:
     from app.blueprints.resource import Resource
 
 
+class DuplicateBillNumber(Conflict):
+    code, default_message = "DUPLICATE_BILL_NUMBER", "The vendor's bill number is taken."
+
+
 class PurchaseOrderService(NumberedDocumentService):
     kind, date_field = "purchase_order", "order_date"
 
+    @raises(DuplicateBillNumber)
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         _check_bill_number(actor, data.get("vendor_id"), data.get("bill_number"), None)
         return super().create(res, actor, data)
 
+    @raises(DuplicateBillNumber)
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         if "bill_number" in data or "vendor_id" in data:
             vendor = data.get("vendor_id", obj.vendor_id)
@@ -44,8 +51,7 @@ def _check_bill_number(actor: User, vendor_id: Any, bill_number: str | None, obj
         stmt = stmt.where(PurchaseOrder.id != obj.id)
     taken = db.session.scalar(stmt.with_only_columns(PurchaseOrder.number).limit(1))
     if taken is not None:
-        raise Conflict(
+        raise DuplicateBillNumber(
             f"Bill {bill_number} of this vendor is already on purchase order {taken}.",
-            code="DUPLICATE_BILL_NUMBER",
             details={"purchase_order": taken},
         )

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from app.errors import InvalidTransition, ValidationFailed
 from app.models import User
 from app.models.base import utcnow
+from app.openapi import raises
 from app.services.resources import ResourceService
 from app.services.sales.numbers import next_number
 from app.services.timezones import local_date, organization_zone
@@ -49,6 +50,7 @@ class NumberedDocumentService(ResourceService):
     kind: ClassVar[str]
     date_field: ClassVar[str]
 
+    @raises(InvalidTransition)
     def create(self, res: Resource, actor: User, data: dict[str, Any]) -> Any:
         data = dict(data)
         if data.get(self.date_field) is None:
@@ -57,6 +59,7 @@ class NumberedDocumentService(ResourceService):
         data["number"] = next_number(actor, self.kind, data[self.date_field])
         return super().create(res, actor, data)
 
+    @raises(InvalidTransition)
     def update(self, res: Resource, obj: Any, actor: User, data: dict[str, Any]) -> Any:
         self.check_header(data, obj)
         return super().update(res, obj, actor, data)
