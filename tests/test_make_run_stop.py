@@ -83,7 +83,9 @@ def test_one_ctrl_c_stops_api_worker_and_embedded_redis(tmp_path: Path) -> None:
         ]
         started = psutil.Process(supervisor.pid).children(recursive=True)
         started.append(psutil.Process(redis_pid))
-        names = sorted({" ".join(p.cmdline()[1:3]) for p in started if p.pid != redis_pid})
+        # Whole command lines: with setproctitle installed (mutmut brings it) gunicorn renames
+        # its processes to one string, "gunicorn: master [wsgi:app]".
+        names = sorted({" ".join(p.cmdline()) for p in started if p.pid != redis_pid})
         assert any("gunicorn" in name for name in names), names
         assert any("flask --app" in name for name in names), names
         assert len(started) >= 5  # gunicorn master + worker, RQ worker + scheduler, redis
