@@ -245,6 +245,13 @@ def query_schema(res: Resource) -> type[ma.Schema]:
             },
         )
     for column in filter_columns(res.model):
+        if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum):
+            # A free-text equality filter: a value longer than the column matches nothing
+            # (an empty list), it is not an error.
+            fields[_attribute(res.model, column)] = ma.fields.String(
+                data_key=column.key, validate=ma.validate.Length(max=200)
+            )
+            continue
         fields[_attribute(res.model, column)] = CONVERTER.column_field(
             column, required=False, allow_none=False, data_key=column.key
         )
