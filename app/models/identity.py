@@ -205,6 +205,12 @@ class Employee(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+
+    @property
+    def department_name(self) -> str | None:
+        """The department's name, or None: a dotted `department.name` would leave the key out."""
+        return self.department.name if self.department is not None else None
+
     geofence_links: Mapped[list[EmployeeGeofence]] = relationship(
         "EmployeeGeofence", lazy="selectin", viewonly=True, order_by="EmployeeGeofence.geofence_id"
     )

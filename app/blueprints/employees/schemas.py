@@ -26,7 +26,7 @@ class EmployeeSchema(Schema):
     currency = ma.fields.String()
     manager_id = ma.fields.UUID(allow_none=True)
     department_id = ma.fields.UUID(allow_none=True)
-    department = ma.fields.String(attribute="department.name", allow_none=True)
+    department = ma.fields.String(attribute="department_name", allow_none=True)
     timezone = ma.fields.String(allow_none=True)
     overtime_policy_id = ma.fields.UUID(allow_none=True)
     geofence_ids = ma.fields.List(ma.fields.UUID())
