@@ -458,49 +458,6 @@ def mark_job_done(topic: str, job_id: str, now: datetime | None = None) -> None:
     _mark_processed(sa.and_(OutboxMessage.topic == topic, OutboxMessage.job_id == job_id), now)
 
 
-def record_done(
-    topic: str, organization_id: uuid.UUID, key: str, now: datetime | None = None
-) -> None:
-    """A message born processed: the durable note that periodic work `key` (at most 64
-    characters) of the organization was done, in the transaction that did it. The relay never
-    sees it; it is purged with the processed messages, after `PURGE_AFTER`."""
-    now = now or utcnow()
-    db.session.add(
-        OutboxMessage(
-            organization_id=organization_id,
-            topic=topic,
-            payload={},
-            job_id=key,
-            created_at=now,
-            processed_at=now,
-        )
-    )
-
-
-def done_keys(topic: str, organization_id: uuid.UUID, keys: Iterable[str]) -> set[str]:
-    """Which of these `record_done` keys of the organization are recorded (one query)."""
-    keys = list(keys)
-    if not keys:
-        return set()
-    stmt = sa.select(OutboxMessage.job_id).where(
-        OutboxMessage.topic == topic,
-        OutboxMessage.organization_id == organization_id,
-        OutboxMessage.job_id.in_(keys),
-        OutboxMessage.processed_at.is_not(None),
-    )
-    return {key for key in db.session.scalars(stmt) if key is not None}
-
-
-def last_done_at(topic: str, organization_id: uuid.UUID) -> datetime | None:
-    """When the organization's latest `record_done` marker of the topic was written."""
-    stmt = sa.select(sa.func.max(OutboxMessage.created_at)).where(
-        OutboxMessage.topic == topic,
-        OutboxMessage.organization_id == organization_id,
-        OutboxMessage.processed_at.is_not(None),
-    )
-    return db.session.scalar(stmt)
-
-
 def purge_processed(older_than: timedelta = PURGE_AFTER) -> int:
     """Delete processed messages older than `older_than`, but not the markers of
     `KEPT_TOPICS`; returns how many."""

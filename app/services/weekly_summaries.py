@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Employee, TimeSummaryWeekly, User
 from app.models.base import utcnow
-from app.services import bulk, outbox, summary_writes
+from app.services import bulk, done_markers, outbox, summary_writes
 from app.services.employees import visible_employees
 from app.services.overtime_settings import PolicyBook
 from app.services.summary_reads import (
@@ -239,7 +239,7 @@ def refresh(organization_id: uuid.UUID, touched: dict[uuid.UUID, set[datetime]])
     return written
 
 
-CLOSED_TOPIC = "summaries.closed"  # `outbox.record_done` markers: a workweek was closed
+CLOSED_TOPIC = "summaries.closed"  # `done_markers.record_done` markers: a workweek was closed
 
 
 def weeks_just_ended(organization_id: uuid.UUID, now: datetime, within: timedelta) -> list[date]:
@@ -261,17 +261,17 @@ def weeks_to_close(organization_id: uuid.UUID, now: datetime, within: timedelta)
     Each close closes every week that ended since the one before, so every week that ended
     before the latest marker is closed: however long workers or Redis were down, the first
     run after reaches back to it. The markers are never purged (`outbox.KEPT_TOPICS`)."""
-    last = outbox.last_done_at(CLOSED_TOPIC, organization_id)
+    last = done_markers.last_done_at(CLOSED_TOPIC, organization_id)
     if last is not None:
         within = max(within, now - last)
     ended = weeks_just_ended(organization_id, now, within)
-    closed = outbox.done_keys(CLOSED_TOPIC, organization_id, [w.isoformat() for w in ended])
+    closed = done_markers.done_keys(CLOSED_TOPIC, organization_id, [w.isoformat() for w in ended])
     return [week for week in ended if week.isoformat() not in closed]
 
 
 def mark_closed(organization_id: uuid.UUID, week: date, now: datetime) -> None:
     """Note, in the transaction that recomputed it, that the week is closed (for good)."""
-    outbox.record_done(CLOSED_TOPIC, organization_id, week.isoformat(), now)
+    done_markers.record_done(CLOSED_TOPIC, organization_id, week.isoformat(), now)
 
 
 # --- the API's side ------------------------------------------------------------------------
