@@ -244,6 +244,14 @@ def logout(session_id: str, user: User) -> None:
     audit.record("LOGOUT", user)
 
 
+def revoke_session(session: UserSession, reason: str) -> None:
+    """End one session (an admin signing a lost phone out); audited, since sessions are not."""
+    if session.revoked_at is None:
+        session.revoked_at, session.revoked_reason = utcnow(), reason
+        db.session.flush()
+        audit.record("UPDATE", session, reason=reason, metadata={"transition": "revoke"})
+
+
 def revoke_all_sessions(user: User, reason: str) -> None:
     """Used when a password changes or an account is deactivated."""
     db.session.execute(

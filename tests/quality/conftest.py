@@ -240,19 +240,20 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
     return make_resource_row(tenant, table)
 
 
-# Action routes under a generic resource's item (`/bills-of-materials/<item_id>/cost`).
-ROW_FACTORIES["production.bom_cost:item_id"] = functools.partial(
-    _resource_row, table="bills_of_materials"
-)
+def factory_key(endpoint: str, variable: str, rule: str = "") -> str | None:
+    """The registry key that fills `variable` on `endpoint`, or None when none is registered.
+    An action under a generic resource's item (`/bills-of-materials/<uuid:item_id>/cost`)
+    takes that resource's factory."""
+    from app.blueprints.resource import REGISTRY
 
-
-def factory_key(endpoint: str, variable: str) -> str | None:
-    """The registry key that fills `variable` on `endpoint`, or None when none is registered."""
     blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else ""
     factories = all_row_factories()
     for key in (f"{endpoint}:{variable}", f"{blueprint}:{variable}", variable):
         if key in factories:
             return key
+    for registered in REGISTRY.values():
+        if rule.startswith(f"{registered.url}/<uuid:{variable}>/"):
+            return f"{registered.endpoints[1]}:{variable}"
     return None
 
 
@@ -286,7 +287,9 @@ def api_routes(app: Flask) -> list[Route]:
                     )
                 ),
                 openapi_path=_CONVERTER_RE.sub(r"{\1}", rule.rule),
-                variables={v: factory_key(rule.endpoint, v) for v in sorted(rule.arguments)},
+                variables={
+                    v: factory_key(rule.endpoint, v, rule.rule) for v in sorted(rule.arguments)
+                },
             )
         )
     return routes
