@@ -229,8 +229,9 @@ def seed(
     from app import create_app
     from app.extensions import db
     from app.models import Employee, EmployeeGeofence, Task, User
-    from app.services import auth, passwords, sites
-    from app.services import employees as staff
+    from app.services.identity import auth, passwords
+    from app.services.identity import employees as staff
+    from app.services.time_tracking import sites
 
     app = create_app(
         {

@@ -81,7 +81,7 @@ class Tenant:
         """A fresh login session (Authorization header) for any user of this tenant."""
         from app.extensions import db
         from app.models import User
-        from app.services import auth
+        from app.services.identity import auth
 
         tokens = auth.start_session(db.session.get(User, user_id), "127.0.0.1", "quality-gates")
         db.session.commit()
@@ -383,7 +383,7 @@ def make_tenant(
 ) -> Callable[..., Tenant]:
     """make_tenant(name) → a Tenant with every role and one row of every registered kind."""
     from app.extensions import db
-    from app.services import auth
+    from app.services.identity import auth
 
     def make(name: str = "Acme", *, rows: bool = True) -> Tenant:
         owner = make_org(name)

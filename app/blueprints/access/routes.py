@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import UserSession, Workspace
 from app.models.access import AppSetting, FeatureFlag, Permission, Role
 from app.security import current_actor, requires
-from app.services import auth
+from app.services.identity import auth
 from app.services.identity.app_settings import AppSettingService, SecretValue
 from app.services.identity.workspaces import CLIENT_TYPES, WorkspaceService
 from app.services.tenancy import get_or_404

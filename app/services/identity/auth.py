@@ -26,7 +26,7 @@ from app.extensions import db
 from app.models import Employee, Organization, User, UserSession, Workspace
 from app.models.base import utcnow
 from app.services import audit
-from app.services.passwords import check_strength, hash_password, verify_password
+from app.services.identity.passwords import check_strength, hash_password, verify_password
 
 
 class InvalidCredentials(Unauthorized):
