@@ -126,7 +126,9 @@ class ProductionOrder(WorkspaceRow, Base):
     production_number: Mapped[str | None] = mapped_column(sa.String(50), default=None)
     # Seed 002's `order_id`: the sales order this run makes goods for. A plain column until the
     # sales tables are merged (then a foreign key to `sales_orders.id`).
-    sales_order_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    sales_order_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("sales_orders.id"), default=None, index=True
+    )
     product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
     # Defaults to the product's default BOM.
     bom_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -81,6 +81,10 @@ class TimeEntry(UUIDPk, WorkspaceScoped, Timestamps, SoftDelete, CreatedBy, Base
         sa.ForeignKey("geofences.id"), default=None
     )
     customer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # The sales order this time is billed on (its labour lines: app.services.sales.labour).
+    sales_order_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("sales_orders.id"), default=None, index=True
+    )
     # No foreign key, like customer_id: there is no projects table (yet).
     project_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     clock_in_geo: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)

@@ -1,4 +1,5 @@
-"""Organization settings kept in `organizations.settings`: the time rules of `/settings/time`.
+"""Organization settings kept in `organizations.settings`, one key per group (`stored` and
+`save` for every group); here also the time rules of `/settings/time`.
 
 Stored as `settings["time"] = {"rounding": {...}, "auto_break": {...}, "require_geofence": b}`;
 whatever is missing reads as the defaults below (no rounding, no automatic break, no fence
@@ -32,29 +33,39 @@ def normalise_auto_break(data: dict[str, Any] | None) -> dict[str, Any]:
     return merged
 
 
+def stored(organization_id: uuid.UUID, key: str) -> dict[str, Any]:
+    """What the organization saved under `key` (empty when nothing was)."""
+    org = db.session.get(Organization, organization_id)
+    return dict(((org.settings or {}) if org else {}).get(key, {}))
+
+
+def save(actor: User, key: str, value: dict[str, Any]) -> None:
+    """Replace the group `key` of the actor's organization's settings with `value` (JSON)."""
+    org = db.session.get(Organization, actor.organization_id)
+    assert org is not None, "the actor's organization exists"
+    # A new dict object, so that SQLAlchemy sees the JSON column change (and audits it).
+    merged = copy.deepcopy(org.settings or {})
+    merged[key] = value
+    org.settings = merged
+    db.session.flush()
+
+
 def time_settings(organization_id: uuid.UUID) -> dict[str, Any]:
     """The organization's time rules, defaults filled in."""
-    org = db.session.get(Organization, organization_id)
-    stored = (org.settings or {}).get("time", {}) if org else {}
+    stored_time = stored(organization_id, "time")
     return {
-        "rounding": normalise_rounding(stored.get("rounding")),
-        "auto_break": normalise_auto_break(stored.get("auto_break")),
-        "require_geofence": bool(stored.get("require_geofence", False)),
+        "rounding": normalise_rounding(stored_time.get("rounding")),
+        "auto_break": normalise_auto_break(stored_time.get("auto_break")),
+        "require_geofence": bool(stored_time.get("require_geofence", False)),
     }
 
 
 def put_time_settings(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """Replace the organization's time rules (a PUT: omitted parts go back to the defaults)."""
-    org = db.session.get(Organization, actor.organization_id)
-    assert org is not None, "the actor's organization exists"
     value = {
         "rounding": normalise_rounding(data.get("rounding")),
         "auto_break": normalise_auto_break(data.get("auto_break")),
         "require_geofence": bool(data.get("require_geofence", False)),
     }
-    # A new dict object, so that SQLAlchemy sees the JSON column change (and audits it).
-    merged = copy.deepcopy(org.settings or {})
-    merged["time"] = value
-    org.settings = merged
-    db.session.flush()
-    return time_settings(org.id)
+    save(actor, "time", value)
+    return time_settings(actor.organization_id)

@@ -55,6 +55,7 @@ def to_punch(kind: str, body: dict[str, Any], raw: Any, source: str = "clock") -
         raw=raw if isinstance(raw, dict) else {},
         geofence_id=body.get("geofence_id"),
         task_id=body.get("task_id"),
+        sales_order_id=body.get("sales_order_id"),
         shift_id=body.get("shift_id"),
         device_id=body.get("device_id"),
         mock_location=body.get("mock_location", False),

@@ -32,6 +32,9 @@ class PunchSchema(Schema):
     occurred_at = Timestamp(metadata={"description": "Device time; defaults to server time."})
     geofence_id = ma.fields.UUID()
     task_id = ma.fields.UUID()
+    sales_order_id = ma.fields.UUID(
+        metadata={"description": "The open sales order this time is billed on (clock-in)."}
+    )
     shift_id = ma.fields.UUID()
     device_id = ma.fields.String(validate=ma.validate.Length(max=255))
     mock_location = ma.fields.Boolean(load_default=False)

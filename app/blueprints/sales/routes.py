@@ -1,12 +1,17 @@
 """`/api/v1/quotes`, `/api/v1/sales-orders` and the other sales tables: registrations on the
-resource layer (rules in `app.services.sales`)."""
+resource layer (rules in `app.services.sales`); `/settings/sales`, the rates that time on
+sales orders is billed at."""
 
 from __future__ import annotations
 
-import marshmallow as ma
+from typing import Any
 
-from app.blueprints.common import Blueprint, DecimalString
+import marshmallow as ma
+from flask.views import MethodView
+
+from app.blueprints.common import Blueprint, DecimalString, Money, Schema
 from app.blueprints.resource import APPEND_ONLY, READ_ONLY, REGISTRY, Resource, register
+from app.extensions import db
 from app.models.sales import (
     DocumentSequence,
     FulfillmentEvent,
@@ -16,7 +21,9 @@ from app.models.sales import (
     SalesOrder,
     SalesOrderLine,
 )
+from app.security import current_actor, requires
 from app.services.resources import Lines
+from app.services.sales import labour
 from app.services.sales.documents import QuoteService, SalesOrderService
 
 blp = Blueprint("sales", __name__, url_prefix="/api/v1", description="Quotes and sales orders.")
@@ -94,3 +101,37 @@ register(
         default_sort=("kind", "-year"),
     ),
 )
+
+
+class SalesSettingsSchema(Schema):
+    labour_rate = Money(
+        metadata={"description": "Per hour of time on an order without its own hourly_rate."}
+    )
+    overhead_rate = Money(metadata={"description": "Per hour of labour, on the overhead line."})
+    vat_rate = DecimalString(
+        5,
+        2,
+        validate=ma.validate.Range(0, 100),
+        metadata={"description": "Percent; the labour and overhead lines' tax rate."},
+    )
+
+
+@blp.route("/settings/sales")
+class SalesSettings(MethodView):
+    @requires("sales:read")
+    @blp.response(200, SalesSettingsSchema)
+    @blp.doc(operationId="getSalesSettings")
+    def get(self) -> Any:
+        """The rates time on sales orders is billed at (defaults 120.00, 50.00 and 0.00)."""
+        return labour.sales_settings(current_actor().organization_id)
+
+    @requires("organization:write")
+    @blp.arguments(SalesSettingsSchema)
+    @blp.response(200, SalesSettingsSchema)
+    @blp.doc(operationId="putSalesSettings")
+    def put(self, body: dict[str, Any]) -> Any:
+        """Replace the rates (what is left out goes back to its default). Orders' labour lines
+        follow at their next time change."""
+        result = labour.put_sales_settings(current_actor(), body)
+        db.session.commit()
+        return result

@@ -23,6 +23,7 @@ class TimeEntrySchema(Schema):
     status = ma.fields.String(metadata={"enum": list(ENTRY_STATUSES)})
     source = ma.fields.String()
     task_id = ma.fields.UUID(allow_none=True)
+    sales_order_id = ma.fields.UUID(allow_none=True)
     shift_id = ma.fields.UUID(allow_none=True)
     geofence_id = ma.fields.UUID(allow_none=True)
     clock_in_geo = ma.fields.Dict(allow_none=True)
@@ -60,6 +61,12 @@ class TimeEntryQueryArgsSchema(PageArgsSchema):
     task_id = ma.fields.UUID()
 
 
+SALES_ORDER_ID = ma.fields.UUID(
+    allow_none=True,
+    metadata={"description": "The open sales order this time is billed on, once approved."},
+)
+
+
 class TimeEntryCreateSchema(Schema):
     employee_id = ma.fields.UUID(metadata={"description": "Yours when omitted."})
     started_at = Timestamp(required=True)
@@ -68,6 +75,7 @@ class TimeEntryCreateSchema(Schema):
         validate=ma.validate.Range(min=0), metadata={"description": "Unpaid break taken."}
     )
     task_id = ma.fields.UUID(allow_none=True)
+    sales_order_id = SALES_ORDER_ID
     note = ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=2000),
@@ -84,6 +92,7 @@ class TimeEntryPatchSchema(Schema):
     ended_at = Timestamp()
     break_seconds = ma.fields.Integer(validate=ma.validate.Range(min=0))
     task_id = ma.fields.UUID(allow_none=True)
+    sales_order_id = SALES_ORDER_ID
     note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
 
 

@@ -21,6 +21,7 @@ from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFai
 from app.extensions import db
 from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
 from app.services import outbox
+from app.services.sales import labour
 from app.services.tenancy import get_or_404
 from app.services.time_tracking import punches, shifts, time_rules
 from app.services.time_tracking.punches import (
@@ -206,6 +207,7 @@ def _open(employee: Employee, punch: Punch, screening: Screening, actor: User) -
         status="open",
         source=punch.source,
         task_id=punch.task_id,
+        sales_order_id=punch.sales_order_id,
         shift_id=screening.shift.id if screening.shift else None,
         geofence_id=site.id if site else None,
         clock_in_geo=screening.geo(punch),
@@ -243,6 +245,8 @@ def _close(entry: TimeEntry, brk: Break | None, punch: Punch, screening: Screeni
 
 def _apply(employee: Employee, punch: Punch, actor: User, outcome: PunchOutcome) -> None:
     _check_task(employee, punch.task_id, actor)
+    if punch.kind == "in":
+        labour.check_order(actor, punch.sales_order_id)
     context = _context(employee, punch)
     entry = context.entry
     if punch.kind == "in":

@@ -73,6 +73,7 @@ class Punch:
     raw: dict[str, Any]
     geofence_id: uuid.UUID | None = None
     task_id: uuid.UUID | None = None
+    sales_order_id: uuid.UUID | None = None
     shift_id: uuid.UUID | None = None
     device_id: str | None = None
     mock_location: bool = False

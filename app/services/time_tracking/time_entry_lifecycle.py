@@ -33,6 +33,7 @@ from app.models.base import utcnow
 from app.models.time_tracking import LOCKED_STATUSES
 from app.services import audit, outbox
 from app.services.identity.employees import can_manage, get_visible
+from app.services.sales import labour
 from app.services.tenancy import get_or_404
 from app.services.time_tracking import shifts, time_rules
 from app.services.time_tracking.time_entries import get_visible_entry
@@ -154,6 +155,18 @@ def _check_break(started_at: datetime, ended_at: datetime | None, declared: int 
         raise ValidationFailed(errors={"break_seconds": ["Must be shorter than the entry."]})
 
 
+def _changed(
+    entry: TimeEntry,
+    *,
+    previous: tuple[datetime | None, datetime | None] | None = None,
+    left_order_id: uuid.UUID | None = None,
+) -> None:
+    """What follows every change of an entry: the sales orders its billed time feeds, now, in
+    this transaction; its alerts and its weeks' summaries after the commit (the outbox)."""
+    labour.entry_changed(entry, left_order_id)
+    outbox.entry_changed(entry, previous=previous)
+
+
 def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
     """A manual entry (flag `MANUAL`), `submitted` unless asked to stay a `draft`."""
     employee = _employee_for_write(actor, data.get("employee_id"))
@@ -161,6 +174,7 @@ def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
     _check_span(started_at, ended_at)
     _check_break(started_at, ended_at, data.get("break_seconds"))
     _check_task(actor, data.get("task_id"))
+    labour.check_order(actor, data.get("sales_order_id"))
     _lock_employee(employee.id)
     check_overlap(employee.id, started_at, ended_at)
     shift = shifts.scheduled_shift(employee, started_at)
@@ -178,6 +192,7 @@ def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
         status=data.get("status", "submitted"),
         source="manual",
         task_id=data.get("task_id"),
+        sales_order_id=data.get("sales_order_id"),
         shift_id=shift.id if shift else None,
         flags=["MANUAL"],
         note=data["note"],
@@ -185,7 +200,7 @@ def create_manual(actor: User, data: dict[str, Any]) -> TimeEntry:
     time_rules.close_totals(entry, [], declared_break_seconds=data.get("break_seconds", 0))
     db.session.add(entry)
     db.session.flush()
-    outbox.entry_changed(entry)  # alerts and the week's summary, after this commits
+    _changed(entry)
     return entry
 
 
@@ -218,13 +233,16 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
         check_overlap(entry.employee_id, started_at, ended_at, except_id=entry.id)
     if "task_id" in changed:
         _check_task(actor, changed["task_id"])
+    if "sales_order_id" in changed:
+        labour.check_order(actor, changed["sales_order_id"])
+    left_order_id = entry.sales_order_id if "sales_order_id" in changed else None
     declared = _declared_break(entry, changed)
     _check_break(started_at, ended_at, declared)
     breaks = list(db.session.scalars(sa.select(Break).where(Break.time_entry_id == entry.id)))
     employee = db.session.get(Employee, entry.employee_id)
     previous = (entry.paid_started_at, entry.paid_ended_at)
     with db.session.no_autoflush:  # one flush, so one audit row holds the whole edit
-        for field in ("started_at", "ended_at", "task_id", "note"):
+        for field in ("started_at", "ended_at", "task_id", "sales_order_id", "note"):
             if field in changed:
                 setattr(entry, field, changed[field])
         if employee is not None:
@@ -239,7 +257,7 @@ def update_entry(actor: User, entry: TimeEntry, data: dict[str, Any]) -> TimeEnt
     db.session.flush()
     # Even a note alone flags the entry EDITED (a summary counts flagged entries); a moved entry
     # has the week it left recomputed too.
-    outbox.entry_changed(entry, previous=previous)
+    _changed(entry, previous=previous, left_order_id=left_order_id)
     return entry
 
 
@@ -253,7 +271,7 @@ def submit(actor: User, entry: TimeEntry) -> TimeEntry:
         )
     entry.status = "submitted"
     db.session.flush()
-    outbox.entry_changed(entry)
+    _changed(entry)
     return entry
 
 
@@ -273,7 +291,7 @@ def approve(actor: User, entry: TimeEntry) -> TimeEntry:
     entry.approved_by = actor.id
     entry.approved_at = utcnow()
     db.session.flush()
-    outbox.entry_changed(entry)  # alerts and the week's summary, after this commits
+    _changed(entry)
     return entry
 
 
@@ -291,7 +309,7 @@ def reject(actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
     entry.approved_by = None
     entry.approved_at = None
     db.session.flush()
-    outbox.entry_changed(entry)  # rejected time is not worked time any more
+    _changed(entry)  # rejected time is not worked time any more
     return entry
 
 
@@ -310,7 +328,7 @@ def reopen(actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
     entry.approved_by = None
     entry.approved_at = None
     db.session.flush()
-    outbox.entry_changed(entry)  # the week is not all approved any more
+    _changed(entry)  # the week is not all approved any more
     # The status change has its own automatic UPDATE row; this one carries the why.
     audit.record("UPDATE", entry, reason=reason, metadata={"transition": "reopen"})
     return entry
