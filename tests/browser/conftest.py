@@ -79,3 +79,39 @@ def served(_app: Flask, empty_tables: Callable[[Flask], None]) -> Iterator[str]:
 def shot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# WCAG 2.x contrast of every visible text against the first opaque background behind it:
+# 4.5:1, or 3:1 for large text; disabled controls are exempt. → the failures.
+CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (node) => {
+    for (; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  for (const node of document.querySelectorAll("body *")) {
+    const own = [...node.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !node.getClientRects().length || node.closest("[disabled]")) continue;
+    const style = getComputedStyle(node);
+    if (style.visibility === "hidden" || style.opacity === "0") continue;
+    const a = lum(rgb(style.color)), b = lum(background(node));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const text = node.textContent.trim().slice(0, 30);
+    if (ratio < needed) failures.push(`${node.tagName} "${text}" ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+
+
+def contrast_failures(page: Any) -> list[str]:
+    return list(page.evaluate(CONTRAST))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PHONE, shot
+from tests.browser.conftest import PHONE, contrast_failures, shot
 
 PASSWORD = "browser-password-1"
 NORTH = (41.8900, -87.6300)  # North Yard: a 100 m circle, policy enforce
@@ -41,8 +41,8 @@ def people(_app: Flask, served: str) -> dict[str, Any]:
     with _app.app_context():
         _org, _ws, owner = auth.register(
             {"name": "Harbour Works", "timezone": "UTC", "currency": "USD"},
-            {"email": "owner@harbour.test", "password": PASSWORD,
-             "first_name": "Olive", "last_name": "Owner"},
+            {"email": "olive@harbour.test", "password": PASSWORD,
+             "first_name": "Olive", "last_name": "Harbour"},
         )  # fmt: skip
 
         def circle(name: str, at: tuple[float, float], radius: float, policy: str) -> Any:
@@ -181,6 +181,7 @@ def test_clock_in_inside_and_outside_an_enforce_and_a_flag_fence(
         f"Clocked in. You are {away} m outside South Lot; your punch was recorded and flagged."
     )
     shot(phone, "phone-flagged")
+    assert contrast_failures(phone) == []
     [ben] = entries_of(_app, people["Ben"])
     assert (ben.status, ben.flags, ben.ended_at) == ("open", ["OUTSIDE_GEOFENCE"], None)
 
@@ -239,6 +240,7 @@ def test_the_manager_approves_the_synced_entry_in_the_console(
     expect(row.locator("td").nth(2)).to_contain_text("inside (±10 m)")
     row.get_by_role("checkbox").check()
     shot(desk, "console-approvals")
+    assert contrast_failures(desk) == []
     desk.get_by_role("button", name="Approve selected").click()
     expect(desk.locator("#notice")).to_have_text("1 approved.")
     expect(rows).to_have_count(1)
@@ -251,6 +253,34 @@ def test_the_manager_approves_the_synced_entry_in_the_console(
     desk.get_by_role("tab", name="Sites").click()
     expect(desk.locator("figure.fence figcaption strong")).to_have_text(["North Yard", "South Lot"])
     expect(desk.locator("figure.fence circle")).to_have_count(2)
+
+
+def test_the_owner_adds_a_circle_and_a_geojson_site(
+    _app: Flask, served: str, people: dict[str, Any], desk: Page, tmp_path: Any
+) -> None:
+    sign_in(desk, served + "/console", "Olive")
+    desk.get_by_role("tab", name="Sites").click()
+    desk.get_by_label("Site name").fill("Gate House")
+    desk.get_by_label("Latitude").fill("41.8850")
+    desk.get_by_label("Longitude").fill("-87.6250")
+    desk.get_by_label("Radius (m)").fill("40")
+    desk.get_by_label("Policy", exact=True).select_option("flag")
+    desk.get_by_role("button", name="Add circle").click()
+    expect(desk.locator("#notice")).to_have_text("Site added.")
+    ring = [[-87.6240, 41.8840], [-87.6230, 41.8840], [-87.6230, 41.8846], [-87.6240, 41.8840]]
+    upload = tmp_path / "sites.geojson"
+    upload.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Dock Wedge", "policy": "off"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        {"type": "Feature", "properties": {"name": "Broken"},
+         "geometry": {"type": "Polygon", "coordinates": [ring[:3]]}},
+    ]}))  # fmt: skip
+    desk.get_by_label("GeoJSON file").set_input_files(str(upload))
+    expect(desk.locator("#notice")).to_contain_text("1 of 2 features imported. #1 (Broken): ")
+    names = desk.locator("figure.fence figcaption strong")
+    expect(names).to_have_text(["Dock Wedge", "Gate House", "North Yard", "South Lot"])
+    expect(desk.locator('figure.fence:has-text("Dock Wedge") path')).to_have_count(1)
+    shot(desk, "console-sites")
 
 
 def test_payroll_exports_the_period_and_downloads_the_file(

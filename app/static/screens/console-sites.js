@@ -60,7 +60,7 @@ async function show(panel, ctx) {
   const circlePolicy = policy();
   circlePolicy.id = "circle-policy";
   const circle = el("form", { class: "form-grid", id: "circle-form" },
-    field("circle-name", "Name", { required: true, maxlength: "255" }),
+    field("circle-name", "Site name", { required: true, maxlength: "255" }),
     field("circle-lat", "Latitude", { type: "number", step: "any", min: "-90", max: "90", required: true }),
     field("circle-lon", "Longitude", { type: "number", step: "any", min: "-180", max: "180", required: true }),
     field("circle-radius", "Radius (m)", { type: "number", step: "any", min: "1", required: true, value: "100" }),
@@ -89,8 +89,9 @@ async function show(panel, ctx) {
     if (data.type === "FeatureCollection") {
       const answer = await ctx.call("POST", "/geofences/import", data);
       const results = answer.results || [];
-      const bad = results.filter((r) => r.status !== "created" && r.error);
-      ctx.notice(`${results.length - bad.length} of ${results.length} features imported.${bad.map((r) => ` #${r.index}: ${r.message || r.error}`).join("")}`, bad.length ? "warn" : "good");
+      const bad = results.filter((r) => r.status === "error");
+      const why = (r) => Object.values(r.errors || {}).flat().join(" ");
+      ctx.notice(`${answer.created} of ${results.length} features imported.${bad.map((r) => ` #${r.index} (${r.name || "no name"}): ${why(r)}`).join("")}`, bad.length ? "warn" : "good");
     } else {
       const geometry = data.type === "Feature" ? data.geometry : data;
       const props = (data.type === "Feature" && data.properties) || {};
@@ -103,7 +104,7 @@ async function show(panel, ctx) {
   const writer = ["owner", "admin"].includes(ctx.me().role);
   if (writer) {
     panel.append(el("h3", { text: "Add a circle" }), circle,
-      el("h3", { text: "Or upload a GeoJSON file" }), el("label", { for: "geojson-file", text: "GeoJSON file (name and policy from the properties)" }), file,
+      el("h3", { text: "Or upload a GeoJSON file" }), el("label", { for: "geojson-file", text: "GeoJSON file (each feature's name and policy from its properties)" }), file,
       el("h3", { text: "Sites" }));
   }
   panel.append(box);

@@ -36,9 +36,10 @@ const ctx = {
 
 async function open(tab, button) {
   for (const other of $("#tabs").children) other.setAttribute("aria-selected", String(other === button));
-  const panel = $("#panel");
-  panel.replaceChildren(el("h2", { text: tab.title }));
-  panel.setAttribute("aria-label", tab.title);
+  // A fresh panel each time: a tab still loading when another opens fills a detached node.
+  const panel = el("section", { id: "panel", class: "card", role: "tabpanel", tabindex: "-1", "aria-label": tab.title },
+    el("h2", { text: tab.title }));
+  $("#panel").replaceWith(panel);
   notice("");
   await guarded(() => tab.show(panel, ctx));
 }
