@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -133,7 +134,7 @@ def entries_of(app: Flask, employee_id: str) -> list[Any]:
     with app.app_context():
         rows = db.session.scalars(
             sa.select(TimeEntry)
-            .where(TimeEntry.employee_id == employee_id)
+            .where(TimeEntry.employee_id == uuid.UUID(employee_id))
             .order_by(TimeEntry.started_at)
         ).all()
         db.session.expunge_all()
