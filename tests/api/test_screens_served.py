@@ -49,6 +49,7 @@ def test_the_modules_the_pages_import_are_served_as_javascript(client):
     assert imported(client, "phone.js") | imported(client, "console.js") == {
         "phone.js", "console.js", "api.js", "format.js", "queue.js", "words.js",
         "console-approvals.js", "console-payroll.js", "console-people.js", "console-sites.js",
+        "signin.js",
     }  # fmt: skip
 
 

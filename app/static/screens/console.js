@@ -1,11 +1,12 @@
 // The console: one tab per job a supervisor or a payroll clerk does; each tab is a module
 // exporting {title, roles, show(panel, ctx)} and speaking only to the JSON API.
-import { ApiError, call, login, logout, resume } from "./api.js";
+import { ApiError, call, logout, resume } from "./api.js";
 import { $, el, say } from "./format.js";
 import approvals from "./console-approvals.js";
 import payroll from "./console-payroll.js";
 import { alerts, onClock, shifts, week } from "./console-people.js";
 import sites from "./console-sites.js";
+import { signInForm } from "./signin.js";
 
 const TABS = [approvals, onClock, week, shifts, sites, alerts, payroll];
 let me = null;
@@ -76,18 +77,7 @@ $("#tabs").addEventListener("keydown", (event) => {
   next.focus();
 });
 
-$("#sign-in").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const message = $("#sign-in-message");
-  try {
-    await login($("#email").value.trim(), $("#password").value);
-    $("#password").value = "";
-    say(message, "");
-    await start();
-  } catch (error) {
-    say(message, error instanceof ApiError ? error.message : "No network.", "bad");
-  }
-});
+signInForm($("#sign-in"), start);
 
 $("#sign-out").addEventListener("click", async () => {
   await logout().catch(() => {});

@@ -1,7 +1,8 @@
 // The phone page: sign in, one big clock button, breaks, tasks, hours, and the offline queue.
-import { ApiError, call, isOffline, login, logout, newId, resume } from "./api.js";
+import { ApiError, call, isOffline, logout, newId, resume } from "./api.js";
 import { $, clockTime, el, hours, say } from "./format.js";
 import * as queue from "./queue.js";
+import { signInForm } from "./signin.js";
 import { accepted, actionName, refused } from "./words.js";
 
 const PATHS = { in: "/clock/in", out: "/clock/out", break_start: "/clock/breaks/start", break_end: "/clock/breaks/end" };
@@ -162,19 +163,7 @@ function showSignIn() {
   $("#email").focus();
 }
 
-$("#sign-in").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const message = $("#sign-in-message");
-  say(message, "Signing in…");
-  try {
-    await login($("#email").value.trim(), $("#password").value);
-    $("#password").value = "";
-    say(message, "");
-    await start();
-  } catch (error) {
-    say(message, isOffline(error) ? "No network: signing in needs one." : error.message, "bad");
-  }
-});
+signInForm($("#sign-in"), start);
 
 $("#sign-out").addEventListener("click", async () => {
   if (queue.waiting().length && !confirm("Punches are still waiting to be sent. Sign out anyway? They stay on this phone.")) return;

@@ -2,7 +2,7 @@
 // network; the API is never cached (punches made offline wait in the page's queue instead).
 const CACHE = "fieldclock-shell-v1";
 const SHELL = ["/", "/screens/style.css", "/screens/phone.js", "/screens/api.js",
-  "/screens/format.js", "/screens/queue.js", "/screens/words.js", "/screens/icon.svg", "/manifest.webmanifest"];
+  "/screens/format.js", "/screens/queue.js", "/screens/words.js", "/screens/signin.js", "/screens/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
