@@ -9,6 +9,7 @@ committed for real (the browser's requests must see it) and every table is empti
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,8 +78,12 @@ def served(_app: Flask, empty_tables: Callable[[Flask], None]) -> Iterator[str]:
 
 
 def shot(page: Any, name: str) -> None:
+    """Save the page as docs/screenshots/<name>.png, atomically (CI runs both backends' suites
+    side by side, and both take the same pictures)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
+    partial.write_bytes(page.screenshot(full_page=True))
+    os.replace(partial, SCREENSHOTS / f"{name}.png")
 
 
 # WCAG 2.x contrast of every visible text against the first opaque background behind it:

@@ -37,7 +37,8 @@ HEADER = (
 def people(_app: Flask, served: str) -> dict[str, Any]:
     """Harbour Works (UTC): two fenced sites, a manager with three reports, a payroll clerk."""
     from app.extensions import db
-    from app.services import auth, employees, sites
+    from app.services.identity import auth, employees
+    from app.services.time_tracking import sites
 
     with _app.app_context():
         _org, _ws, owner = auth.register(
