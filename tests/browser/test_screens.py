@@ -1,6 +1,6 @@
 """The screens in a real browser, one story on one server: employees clock in inside, outside
-an `enforce` and outside a `flag` fence; one punches in and out offline and the phone syncs
-both when the network returns; her manager approves the entry in the console; payroll exports
+an `enforce` and outside a `flag` fence; one punches in, takes a break and punches out offline
+and the phone syncs the four punches when the network returns; her manager approves the entry in the console; payroll exports
 the period, downloads the file and its rows are checked. Each step saves a screenshot
 (docs/screenshots/, shown in the README). Then the phone page's first load is measured."""
 
@@ -191,37 +191,50 @@ def test_clock_in_inside_and_outside_an_enforce_and_a_flag_fence(
 def test_offline_punches_wait_on_the_phone_and_sync_when_the_network_returns(
     _app: Flask, served: str, people: dict[str, Any], phone: Page
 ) -> None:
-    start = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
-    end = start + timedelta(hours=2, minutes=30)
+    start = (datetime.now(UTC) - timedelta(hours=4)).replace(microsecond=0)
+    moments = {  # in, a half-hour break after an hour, out after three hours: 2.5 h worked
+        "in": start,
+        "break_start": start + timedelta(hours=1),
+        "break_end": start + timedelta(hours=1, minutes=30),
+        "out": start + timedelta(hours=3),
+    }
     at(phone, NORTH)
     sign_in(phone, served + "/", "Chloe")
     expect(phone.locator("#state")).to_have_text("Off the clock")
 
     phone.context.set_offline(True)
-    phone.clock.set_fixed_time(start)
-    phone.get_by_role("button", name="Clock in").click()
-    expect(phone.locator("#waiting")).to_have_text("1 punch waiting to be sent")
-    expect(phone.locator("#state")).to_have_text("On the clock")
-    phone.clock.set_fixed_time(end)
-    phone.get_by_role("button", name="Clock out").click()
-    expect(phone.locator("#waiting")).to_have_text("2 punches waiting to be sent")
-    expect(phone.locator("#state")).to_have_text("Off the clock")
-    queued = json.loads(phone.evaluate("localStorage.getItem('fieldclock.queue')"))
-    assert [(p["type"], p["occurred_at"]) for p in queued] == [
-        ("in", start.strftime("%Y-%m-%dT%H:%M:%S.000Z")),
-        ("out", end.strftime("%Y-%m-%dT%H:%M:%S.000Z")),
+    steps = [
+        ("in", "Clock in", "On the clock"),
+        ("break_start", "Start break", "On a break"),
+        ("break_end", "End break", "On the clock"),
+        ("out", "Clock out", "Off the clock"),
     ]
+    for n, (kind, button, state) in enumerate(steps, start=1):
+        phone.clock.set_fixed_time(moments[kind])
+        phone.get_by_role("button", name=button).click()
+        waiting = "1 punch" if n == 1 else f"{n} punches"
+        expect(phone.locator("#waiting")).to_have_text(f"{waiting} waiting to be sent")
+        expect(phone.locator("#state")).to_have_text(state)
+    queued = json.loads(phone.evaluate("localStorage.getItem('fieldclock.queue')"))
+    assert [(p["type"], p["occurred_at"], p["lat"], p["accuracy_m"]) for p in queued] == [
+        (kind, moments[kind].strftime("%Y-%m-%dT%H:%M:%S.000Z"), NORTH[0], 10)
+        for kind, _b, _s in steps
+    ]
+    assert len({p["client_id"] for p in queued}) == 4
     shot(phone, "phone-offline")
 
     phone.context.set_offline(False)
+    words = {"in": "Clocked in", "break_start": "Break started", "break_end": "Break ended",
+             "out": "Clocked out"}  # fmt: skip
     expect(phone.locator("#results li")).to_have_text(
-        [f"Clocked in at {start:%H:%M}: sent", f"Clocked out at {end:%H:%M}: sent"]
+        [f"{words[kind]} at {moments[kind]:%H:%M}: sent" for kind, _b, _s in steps]
     )
     expect(phone.locator("#waiting")).to_have_text("Nothing waiting to be sent.")
     shot(phone, "phone-synced")
     [entry] = entries_of(_app, people["Chloe"])
-    assert (entry.started_at, entry.ended_at) == (start, end)
-    assert (entry.worked_seconds, entry.status, entry.source) == (9000, "submitted", "sync")
+    assert (entry.started_at, entry.ended_at) == (start, moments["out"])
+    assert (entry.break_seconds, entry.worked_seconds) == (1800, 9000)
+    assert (entry.status, entry.source) == ("submitted", "sync")
     assert entry.flags == ["LATE_SYNC"]
     assert phone.evaluate("localStorage.getItem('fieldclock.queue')") is None
 
@@ -334,8 +347,8 @@ def test_the_phone_page_first_load_is_small_and_breaks_no_rule(
 ) -> None:
     """Transfer of a first visit (empty cache, signed out), as the browser counts it: the
     headers and bodies of every response of the browser context: the page's and the service
-    worker's (its script and the copies it caches for offline use). Measured: 17 responses,
-    about 37 KB (docs/SCREENS.md)."""
+    worker's (its script and the copies it caches for offline use). Measured: 20 responses,
+    39,226 bytes (docs/SCREENS.md)."""
     context = browser.new_context(viewport=PHONE, service_workers="allow")
     page = context.new_page()
     problems: list[str] = []
