@@ -1,8 +1,9 @@
 """The screens in a real browser, one story on one server: employees clock in inside, outside
 an `enforce` and outside a `flag` fence; one punches in, takes a break and punches out offline
-and the phone syncs the four punches when the network returns; her manager approves the entry in the console; payroll exports
-the period, downloads the file and its rows are checked. Each step saves a screenshot
-(docs/screenshots/, shown in the README). Then the phone page's first load is measured."""
+and the phone syncs the four punches when the network returns; her manager approves the entry
+in the console; the owner adds sites; payroll exports the period, downloads the file and its
+rows are checked. Each step saves a screenshot (docs/screenshots/, shown in the README). Then
+the phone page's first load is measured."""
 
 from __future__ import annotations
 
