@@ -63,7 +63,7 @@ async function listEarlier(box, ctx, panel) {
 }
 
 async function watch(ctx, started, bar, line) {
-  for (;;) {
+  while (line.isConnected) { // stops when the person leaves the tab
     const job = await ctx.call("GET", `/jobs/${started.job_id}`);
     bar.value = job.progress || 0;
     line.textContent = `Export ${job.status}, ${job.progress || 0}%`;

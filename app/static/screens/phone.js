@@ -9,6 +9,9 @@ const PATHS = { in: "/clock/in", out: "/clock/out", break_start: "/clock/breaks/
 const AFTER = { in: "working", out: "off", break_start: "on_break", break_end: "working" };
 const STATE_WORDS = { off: "Off the clock", working: "On the clock", on_break: "On a break" };
 
+// The browser could not give a position: its message is for the person as it is.
+class NoPosition extends Error {}
+
 let status = { state: "off", today_seconds: 0, week_seconds: 0 };
 let fenceNames = new Map();
 let busy = false;
@@ -45,14 +48,14 @@ function render() {
 
 function position() {
   return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) { reject(new Error("This browser cannot read a position.")); return; }
+    if (!navigator.geolocation) { reject(new NoPosition("This browser cannot read a position.")); return; }
     navigator.geolocation.getCurrentPosition(
       (fix) => {
         const here = { lat: fix.coords.latitude, lon: fix.coords.longitude, accuracy_m: Math.max(fix.coords.accuracy, 1) };
         $("#position").textContent = `Position: ${here.lat.toFixed(5)}, ${here.lon.toFixed(5)} (±${Math.round(here.accuracy_m)} m)`;
         resolve(here);
       },
-      () => reject(new Error("Allow this page to use your location: every punch needs it.")),
+      () => reject(new NoPosition("Allow this page to use your location: every punch needs it.")),
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 },
     );
   });
@@ -93,7 +96,11 @@ async function punch(type, extra = {}) {
     }
     await refresh();
   } catch (error) {
-    say(message, error instanceof ApiError ? refused(error, fenceNames) : error.message || "No network.", "bad");
+    const words = error instanceof ApiError ? refused(error, fenceNames)
+      : error instanceof NoPosition ? error.message
+        : type === "switch" ? "No network: switching task needs one. Try again when you are back online."
+          : `Something went wrong: ${error.message}`;
+    say(message, words, "bad");
   } finally {
     busy = false;
     render();
