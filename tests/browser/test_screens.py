@@ -12,7 +12,7 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -266,6 +266,23 @@ def test_the_manager_approves_the_synced_entry_in_the_console(
 
     desk.get_by_role("tab", name="On the clock").click()
     expect(desk.locator("#panel tbody tr td").first).to_have_text("Ben Harbour")
+
+    desk.get_by_role("tab", name="Employee's week").click()
+    desk.get_by_label("Employee", exact=True).select_option(label="Chloe Harbour")
+    monday = chloe.started_at.date() - timedelta(days=chloe.started_at.weekday())
+    desk.get_by_label("Week starting").fill(monday.isoformat())
+    desk.get_by_label("Week starting").dispatch_event("change")
+    expect(desk.locator("#panel tbody tr td").nth(3)).to_have_text("2 h 30 min")
+    expect(desk.locator("#panel tbody tr td").nth(4)).to_have_text("approved")
+    expect(desk.locator("#panel > div > p")).to_have_text("Worked this week: 2 h 30 min")
+
+    tomorrow = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), time(8), UTC)
+    shift = {"employee_id": people["Ana"], "starts_at": tomorrow.isoformat(),
+             "ends_at": (tomorrow + timedelta(hours=8)).isoformat()}  # fmt: skip
+    api(_app, "POST", "/shifts", people["owner_token"], shift)
+    desk.get_by_role("tab", name="Shifts").click()
+    expect(desk.locator("#panel tbody tr td").first).to_have_text("Ana Harbour")
+    expect(desk.locator("#panel tbody tr")).to_have_count(1)
     desk.get_by_role("tab", name="Sites").click()
     expect(desk.locator("figure.fence figcaption strong")).to_have_text(["North Yard", "South Lot"])
     expect(desk.locator("figure.fence circle")).to_have_count(2)
