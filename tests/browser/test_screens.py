@@ -366,7 +366,7 @@ def test_the_phone_page_first_load_is_small_and_breaks_no_rule(
     """Transfer of a first visit (empty cache, signed out), as the browser counts it: the
     headers and bodies of every response of the browser context: the page's and the service
     worker's (its script and the copies it caches for offline use). Measured: 20 responses,
-    39,226 bytes (docs/SCREENS.md)."""
+    about 39.5 KB (docs/SCREENS.md)."""
     context = browser.new_context(viewport=PHONE, service_workers="allow")
     page = context.new_page()
     problems: list[str] = []
