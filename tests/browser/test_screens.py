@@ -231,6 +231,7 @@ def test_offline_punches_wait_on_the_phone_and_sync_when_the_network_returns(
         [f"{words[kind]} at {moments[kind]:%H:%M}: sent" for kind, _b, _s in steps]
     )
     expect(phone.locator("#waiting")).to_have_text("Nothing waiting to be sent.")
+    expect(phone.locator("#decision")).to_have_text("4 offline punches sent.")
     shot(phone, "phone-synced")
     [entry] = entries_of(_app, people["Chloe"])
     assert (entry.started_at, entry.ended_at) == (start, moments["out"])

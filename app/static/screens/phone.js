@@ -128,6 +128,11 @@ async function sync() {
       : result.status === "duplicate" ? "already received" : "sent";
     list.append(el("li", { "data-status": result.status, text: `${actionName(punch.type)} at ${clockTime(punch.occurred_at)}: ${words}` }));
   }
+  const refusedCount = sent.filter(({ result }) => result.status === "rejected").length;
+  if (sent.length) {
+    const count = `${sent.length} offline punch${sent.length === 1 ? "" : "es"}`;
+    say($("#decision"), refusedCount ? `${count} sent; ${refusedCount} refused (below).` : `${count} sent.`, refusedCount ? "warn" : "good");
+  }
   await refresh();
 }
 
