@@ -19,10 +19,11 @@ $(VENV)/.installed: pyproject.toml $(BIN)/activate
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "API on http://127.0.0.1:$(PORT)/api/docs (OpenAPI: /api/openapi.json); Ctrl-C stops all."
+	@echo "Phone page http://127.0.0.1:$(PORT)/, console /console, API docs /api/docs (OpenAPI: /api/openapi.json); Ctrl-C stops all."
 	@$(BIN)/python -m app.devserver --port $(PORT)
 
 test: $(VENV)/.installed
+	@test -x /usr/bin/chromium || echo "No Chromium at /usr/bin/chromium: the browser tests (tests/browser/) are skipped (apt-get install -y chromium runs them)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

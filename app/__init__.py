@@ -115,6 +115,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.cli import register_commands
     from app.docs_ui import init_docs_ui
     from app.rate_limits import init_rate_limits
+    from app.screens import init_screens
     from app.security import init_security
     from app.services import approvals, audit, outbox
 
@@ -155,6 +156,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_rate_limits(app)
     init_docs_ui(app)
+    init_screens(app)
     app.before_request(_require_json_body)
     register_error_handlers(app)
     register_commands(app)

@@ -3,8 +3,8 @@
 Swagger UI's dist files come from the `flask-swagger-ui` package (it bundles them; we use only
 its files, not its blueprint, whose page runs an inline script). Our page loads those files and
 `app/static/docs-init.js` from this origin, so a Content-Security-Policy of `'self'` holds:
-nothing inline, nothing from elsewhere. `GET /` leads to the docs, and `/guide/` serves the
-user guide (`docs/*.md`) as text, linked from the docs page.
+nothing inline, nothing from elsewhere. `GET /` is the phone page (`app/screens.py`), and
+`/guide/` serves the user guide (`docs/*.md`) as text, linked from the docs page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    redirect,
     render_template_string,
     send_from_directory,
     url_for,
@@ -47,6 +46,7 @@ PAGE = """<!DOCTYPE html>
 </head>
 <body>
   <nav class="fieldclock-nav">
+    <a href="/">Phone page</a> · <a href="/console">Console</a> ·
     <a href="{{ url_for('docs_ui.guide') }}">User guide</a> ·
     <a href="{{ spec_url }}">OpenAPI document</a>
   </nav>
@@ -67,12 +67,6 @@ def _own_origin_only(response: Response) -> Response:
 
 
 bp.after_request(_own_origin_only)
-
-
-@bp.get("/")
-def root() -> Response:
-    """The service's front door: the docs (until there is a page for people at work)."""
-    return redirect(url_for("docs_ui.page"))  # type: ignore[return-value]
 
 
 @bp.get("/api/docs")

@@ -218,10 +218,15 @@ def app(_app: Flask) -> Iterator[Flask]:
 def real_commits(_app: Flask) -> Iterator[Flask]:
     """The app with real commits, no rolled-back outer transaction; every table is emptied
     afterwards, so that nothing reaches the tests that follow."""
+    yield _app
+    empty_every_table(_app)
+
+
+def empty_every_table(app: Flask) -> None:
+    """Delete every row of every table (what `real_commits` leaves behind)."""
     from app.extensions import db
 
-    yield _app
-    with _app.app_context():
+    with app.app_context():
         db.session.remove()
         tables = db.metadata.sorted_tables
         if db.engine.dialect.name == "postgresql":
@@ -231,6 +236,12 @@ def real_commits(_app: Flask) -> Iterator[Flask]:
             for table in reversed(tables):
                 db.session.execute(table.delete())
         db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def empty_tables() -> Callable[[Flask], None]:
+    """empty_tables(app): what `real_commits` does afterwards, for fixtures of wider scope."""
+    return empty_every_table
 
 
 @pytest.fixture

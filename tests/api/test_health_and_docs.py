@@ -64,12 +64,14 @@ def test_docs_page_loads_everything_from_this_origin(client):
     assert re.search(r"<script>|<style>| on\w+=", html) is None  # no inline code
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sorted(urls) == [
+        "/",
         "/api/docs/assets/favicon-32x32.png",
         "/api/docs/assets/swagger-ui-bundle.js",
         "/api/docs/assets/swagger-ui.css",
         "/api/docs/static/docs-init.js",
         "/api/docs/static/docs.css",
         "/api/openapi.json",
+        "/console",
         "/guide/",
     ]
     sizes = {}
@@ -88,9 +90,9 @@ def test_docs_page_loads_everything_from_this_origin(client):
         assert client.get(url).status_code == 404, url
 
 
-def test_root_leads_to_the_docs_and_the_guide_is_served(client):
+def test_root_is_the_phone_page_linking_the_docs_and_the_guide_is_served(client):
     root = client.get("/")
-    assert root.status_code == 302 and root.headers["Location"] == "/api/docs"
+    assert root.status_code == 200 and b'href="/api/docs"' in root.data
     guide = client.get("/guide/")
     assert guide.status_code == 200
     assert guide.headers["Content-Type"] == "text/plain; charset=utf-8"
