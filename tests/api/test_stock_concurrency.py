@@ -13,7 +13,6 @@ import uuid
 from collections import Counter
 from decimal import Decimal
 
-import pytest
 from flask import Flask
 
 D = Decimal
