@@ -117,3 +117,23 @@ def test_a_product_named_by_movements_boms_or_orders_cannot_be_deleted(client, o
     call(client, "POST", "/production-orders", owner, order, 201)
     refused(made, ["production_orders"])
     call(client, "DELETE", f"/products/{free['id']}", owner, status=204)
+
+
+def test_an_untracked_product_has_null_stock_and_stops_tracking_only_when_empty(
+    client, owner, assert_error
+):
+    rag = product(client, owner, "RAG", track_inventory=False)
+    stock = ("stock_level", "reserved_quantity", "available_quantity")
+    assert tuple(rag[k] for k in stock) == (None, None, None)
+    url = f"/products/{rag['id']}"
+    tracked = call(client, "PATCH", url, owner, {"track_inventory": True})
+    assert tuple(tracked[k] for k in stock) == ("0.000", "0.000", "0.000")
+    move = {"product_id": rag["id"], "quantity": "2", "type": "receipt"}
+    call(client, "POST", "/stock-movements", owner, move, 201)
+    response = client.patch(f"{API}{url}", json={"track_inventory": False}, headers=owner)
+    assert set(assert_error(response, 422, "VALIDATION_ERROR")["errors"]) == {"track_inventory"}
+    call(
+        client, "POST", "/stock-movements", owner, {**move, "quantity": "-2", "type": "issue"}, 201
+    )
+    untracked = call(client, "PATCH", url, owner, {"track_inventory": False})
+    assert tuple(untracked[k] for k in stock) == (None, None, None)

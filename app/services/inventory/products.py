@@ -18,7 +18,7 @@ from app.models.production import BillOfMaterials, BomComponent, ProductionOrder
 from app.models.purchasing import PurchaseOrderLine
 from app.models.sales import PartToOrder, QuoteLine, SalesOrderLine
 from app.openapi import raises
-from app.services.inventory.stock import NegativeStock, post_movement
+from app.services.inventory.stock import ZERO, NegativeStock, post_movement
 from app.services.resources import ResourceService
 
 if TYPE_CHECKING:
@@ -61,6 +61,21 @@ def lines_naming(product: Any) -> list[str]:
     return found
 
 
+def _stock_columns(obj: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """An untracked product (Soft SME's `supply`) has no stock: its cached columns are null. A
+    product stops tracking only with nothing in stock or held; it starts again from 0."""
+    tracked = data.get("track_inventory")
+    if tracked is None or tracked == obj.track_inventory:
+        return data
+    if not tracked:
+        if obj.stock_level or obj.reserved_quantity:
+            raise ValidationFailed(
+                errors={"track_inventory": ["Stock is on hand or reserved: move it out first."]}
+            )
+        return {**data, "stock_level": None, "reserved_quantity": None}
+    return {**data, "stock_level": ZERO, "reserved_quantity": ZERO}
+
+
 class ProductInUse(Conflict):
     code, default_message = "PRODUCT_IN_USE", "The product is used by documents."
 
@@ -72,6 +87,10 @@ class ProductService(ResourceService):
         starts); an untracked product takes none."""
         opening = data.pop("opening_quantity", None)
         product = super().create(res, actor, _upper_code(data))
+        if not product.track_inventory:
+            product.stock_level = product.reserved_quantity = None
+            db.session.flush()
+            db.session.refresh(product)
         if opening:
             if not product.track_inventory:
                 raise ValidationFailed(
@@ -96,7 +115,7 @@ class ProductService(ResourceService):
             raise ValidationFailed(
                 errors={"opening_quantity": ["Only on create: post a movement or an adjustment."]}
             )
-        return super().update(res, obj, actor, _upper_code(data))
+        return super().update(res, obj, actor, _upper_code(_stock_columns(obj, data)))
 
     @raises(ProductInUse)
     def delete(self, res: Resource, obj: Any, actor: User) -> None:
