@@ -244,6 +244,9 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
 ROW_FACTORIES["production.bom_cost:item_id"] = functools.partial(
     _resource_row, table="bills_of_materials"
 )
+ROW_FACTORIES["production.complete_production_order:item_id"] = functools.partial(
+    _resource_row, table="production_orders"
+)
 
 
 def factory_key(endpoint: str, variable: str) -> str | None:
