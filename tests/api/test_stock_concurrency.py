@@ -26,6 +26,7 @@ OPENING = D("10")
 
 def _setup(app: Flask) -> tuple[uuid.UUID, uuid.UUID]:
     from app.extensions import db
+    from app.models import Product
     from app.services import auth
     from app.services.inventory import stock
     from app.services.resources import create
@@ -40,8 +41,6 @@ def _setup(app: Flask) -> tuple[uuid.UUID, uuid.UUID]:
                 "last_name": "W",
             },
         )
-        from app.models import Product
-
         product = create(Product, owner, {"code": "GEAR", "name": "Gear"})
         stock.post_movement(
             owner, {"product_id": product.id, "quantity": OPENING, "type": "receipt"}
