@@ -32,6 +32,7 @@ from app.models.inventory import (
     Product,
     ProductCategory,
     StockMovement,
+    StockReservation,
 )
 from app.models.jobs import OutboxMessage
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
@@ -153,6 +154,7 @@ __all__ = [
     "Shift",
     "ShiftTemplate",
     "StockMovement",
+    "StockReservation",
     "SystemLog",
     "SystemSetting",
     "Task",

@@ -1,5 +1,6 @@
 """Products and inventory: categories, products (seed 002's columns with Soft SME's and Sentia's
-added), stock per location, the append-only stock movements, adjustments and counts."""
+added), stock per location, the append-only stock movements and reservations, adjustments and
+counts."""
 
 from __future__ import annotations
 
@@ -171,6 +172,25 @@ class StockMovement(TenantRow, Base):
     location: Mapped[str | None] = mapped_column(sa.String(100), default=None)
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StockReservation(TenantRow, Base):
+    """One signed change of what is held for a document (a sales order line, ...):
+    `products.reserved_quantity` is the sum over the product, and a reference's own sum is what
+    it still holds. Append-only like the movements (a release is a negative row); written only
+    by `app.services.inventory.stock.reserve` / `release` / `issue`, under the product's lock."""
+
+    __tablename__ = "stock_reservations"
+    __table_args__ = (
+        sa.CheckConstraint("quantity <> 0", name="quantity_not_zero"),
+        sa.Index("ix_stock_reservations_reference", "reference_type", "reference_id"),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, info={"signed": True})
+    reference_type: Mapped[str] = mapped_column(sa.String(50))
+    reference_id: Mapped[uuid.UUID] = mapped_column()
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class InventoryAdjustment(TenantRow, Base):

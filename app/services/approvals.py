@@ -1,6 +1,6 @@
 """Generic approval requests: one `approvals` row per thing waiting for a decision.
 
-A module (today `time_entries`; purchase orders, invoices and inventory adjustments later)
+A module (today `time_entries` and `inventory_adjustments`; purchase orders and invoices later)
 asks for a decision by adding a pending row naming the entity and, when a person's work is
 concerned, the `subject_employee_id` that puts it in their managers' queue. Deciding goes
 back to the module through `DECIDERS`, so the queue and the generic decision endpoint never
@@ -155,9 +155,18 @@ def _decide_time_entry(actor: User, approval: Approval, decision: str, reason: s
     return lifecycle.reject(actor, entry, reason or "")
 
 
+def _decide_inventory_adjustment(
+    actor: User, approval: Approval, decision: str, reason: str | None
+) -> Any:
+    from app.services.inventory import adjustments
+
+    return adjustments.decide(actor, approval, decision, reason)
+
+
 # module → how a decision is carried out; a module joins the generic queue by adding itself.
 DECIDERS: dict[str, Callable[[User, Approval, str, str | None], Any]] = {
     TIME_ENTRIES: _decide_time_entry,
+    "inventory_adjustments": _decide_inventory_adjustment,
 }
 
 

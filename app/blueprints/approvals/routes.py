@@ -22,6 +22,7 @@ from app.openapi import raises
 from app.security import current_actor, requires
 from app.services import approvals
 from app.services.approvals import NoApprovalHandler
+from app.services.inventory.stock import NegativeStock
 from app.services.time_tracking import time_entry_lifecycle
 from app.services.time_tracking.time_entry_lifecycle import EntryLocked, SelfApprovalForbidden
 
@@ -48,7 +49,7 @@ class ApprovalDecision(MethodView):
     @requires("time:approve")
     @blp.arguments(DecisionSchema)
     @blp.response(200, ApprovalSchema)
-    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked, NoApprovalHandler)
+    @raises(InvalidTransition, SelfApprovalForbidden, EntryLocked, NoApprovalHandler, NegativeStock)
     @blp.doc(operationId="decideApproval")
     def post(self, body: dict[str, Any], approval_id: uuid.UUID) -> Any:
         """Approve or reject one request through its module's rules.

@@ -1,10 +1,14 @@
-"""`/api/v1/products` and the other inventory tables: registrations on the resource layer."""
+"""`/api/v1/products` and the other inventory tables: registrations on the resource layer, and
+the inventory status view."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
-from app.blueprints.common import Blueprint
+from app.blueprints.common import Blueprint, Quantity, paginate
+from app.blueprints.inventory.schemas import InventoryStatusArgsSchema, InventoryStatusSchema
 from app.blueprints.resource import APPEND_ONLY, Resource, register
 from app.models.inventory import (
     InventoryAdjustment,
@@ -14,6 +18,8 @@ from app.models.inventory import (
     ProductCategory,
     StockMovement,
 )
+from app.security import current_actor, requires
+from app.services.inventory import status
 from app.services.inventory.adjustments import InventoryAdjustmentService, InventoryCountService
 from app.services.inventory.products import ProductService
 from app.services.inventory.stock import StockMovementService
@@ -31,6 +37,14 @@ PRODUCT_CODE = ma.fields.String(
     },
 )
 
+OPENING_QUANTITY = Quantity(
+    load_only=True,
+    metadata={
+        "description": "On create only: the stock the product starts with, posted as one "
+        "`adjustment` movement (no approval). Not for untracked products."
+    },
+)
+
 register(blp, Resource(ProductCategory, "inventory", default_sort=("sort_order", "name")))
 register(
     blp,
@@ -39,7 +53,7 @@ register(
         "inventory",
         read_permission="catalog:read",
         service=ProductService(),
-        fields={"code": PRODUCT_CODE},
+        fields={"code": PRODUCT_CODE, "opening_quantity": OPENING_QUANTITY},
     ),
 )
 register(
@@ -80,3 +94,15 @@ register(
         service=InventoryCountService(),
     ),
 )
+
+
+@blp.route("/inventory/status")
+@requires("inventory:read")
+@blp.arguments(InventoryStatusArgsSchema, location="query")
+@blp.response(200, InventoryStatusSchema(many=True))
+@blp.doc(summary="Inventory status per tracked product (seed 002's view)")
+def inventory_status(args: dict[str, Any]) -> Any:
+    """Every live product that tracks inventory, by code: its `inventory_status`, margins and
+    value; `?status=` and `?category_id=` filter, paged as every list."""
+    products, code, page_headers = paginate(status.query(current_actor(), args), args)
+    return [status.row(p) for p in products], code, page_headers

@@ -1,6 +1,9 @@
-"""The cost of a bill of materials (`GET /bills-of-materials/{id}/cost`)."""
+"""The cost of a bill of materials (`GET /bills-of-materials/{id}/cost`) and the completion of a
+production order (`POST /production-orders/{id}/complete`)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import marshmallow as ma
 
@@ -28,3 +31,13 @@ class BomCostSchema(Schema):
     components = ma.fields.List(ma.fields.Nested(ComponentCostSchema))
     cost = Money(metadata={"description": "Σ components' cost: one run of the BOM."})
     cost_per_unit = Money(metadata={"description": "round(cost / quantity, 2), half-up."})
+
+
+class CompletionSchema(Schema):
+    quantity_produced = Quantity(
+        required=True, metadata={"description": "Good units made: one production_in."}
+    )
+    quantity_scrapped = Quantity(
+        load_default=Decimal("0"),
+        metadata={"description": "Units lost; their components are consumed too."},
+    )
