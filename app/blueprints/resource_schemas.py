@@ -165,7 +165,7 @@ def build_schemas(res: Resource) -> tuple[type[ma.Schema], ...]:
     line_fields: dict[str, Any] = {}
     if res.lines is not None:
         line_model = res.lines.model
-        line_name = line_model.__name__
+        line_name = res.lines.schema_name or line_model.__name__
         hidden = {res.lines.parent_key, "organization_id", "workspace_id", "created_by"}
         line_dump = {
             k: v for k, v in model_fields(line_model, load=False).items() if k not in hidden

@@ -24,6 +24,17 @@ from app.models.crm import (
     Ticket,
 )
 from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
+from app.models.finance import (
+    Currency,
+    FxRate,
+    Invoice,
+    InvoiceLine,
+    InvoiceOrder,
+    Payment,
+    PaymentAllocation,
+    SalesTaxUs,
+    VatRate,
+)
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
 from app.models.inventory import (
     InventoryAdjustment,
@@ -34,6 +45,7 @@ from app.models.inventory import (
     StockMovement,
 )
 from app.models.jobs import OutboxMessage
+from app.models.ledger import Account, LedgerEntry, LedgerLine
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
 from app.models.planning import (
@@ -82,6 +94,7 @@ from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
+    "Account",
     "AgentRun",
     "AgentStep",
     "AlertWebhook",
@@ -96,6 +109,7 @@ __all__ = [
     "Break",
     "ClockEvent",
     "Conversation",
+    "Currency",
     "Customer",
     "CustomerAddress",
     "CustomerContact",
@@ -112,6 +126,7 @@ __all__ = [
     "FeatureFlag",
     "Forecast",
     "FulfillmentEvent",
+    "FxRate",
     "Geofence",
     "HistoricalSale",
     "IdempotencyKey",
@@ -121,7 +136,12 @@ __all__ = [
     "InventoryCount",
     "InventoryLevel",
     "InventoryPolicy",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceOrder",
     "Lead",
+    "LedgerEntry",
+    "LedgerLine",
     "Market",
     "Message",
     "ModelRegistryEntry",
@@ -130,6 +150,8 @@ __all__ = [
     "OvertimeAlert",
     "OvertimePolicy",
     "PartToOrder",
+    "Payment",
+    "PaymentAllocation",
     "PayrollExport",
     "Permission",
     "Product",
@@ -149,6 +171,7 @@ __all__ = [
     "SalesOrderLine",
     "SalesSummaryDaily",
     "SalesSummaryMonthly",
+    "SalesTaxUs",
     "Schedule",
     "Shift",
     "ShiftTemplate",
@@ -162,6 +185,7 @@ __all__ = [
     "ToolCall",
     "User",
     "UserSession",
+    "VatRate",
     "Vendor",
     "VendorCatalog",
     "VendorContact",
