@@ -47,6 +47,8 @@ PAYMENT_STATUSES = ("pending_approval", "recorded", "rejected")
 PAYMENT_METHODS = ("CASH", "BANK_TRANSFER", "CARD", "CHECK", "OTHER")
 
 RO = {"read_only": True}
+# Required, but the service fills it when a request leaves it out.
+DEFAULTED = {"defaulted": True}
 
 
 def _money_ro() -> Any:
@@ -64,7 +66,7 @@ class Invoice(WorkspaceRow, Base):
         sa.Index("ix_invoices_organization_id_due_date", "organization_id", "due_date"),
     )
 
-    number: Mapped[str] = mapped_column(sa.String(50), default=None)
+    number: Mapped[str] = mapped_column(sa.String(50), info=DEFAULTED)
     customer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("customers.id"), index=True)
     sales_order_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("sales_orders.id"), default=None, index=True
@@ -79,7 +81,7 @@ class Invoice(WorkspaceRow, Base):
     )
     # Defaults to the organization's local today; `due_date` to it plus the customer's terms.
     issue_date: Mapped[date] = mapped_column(default=date.today, index=True)
-    due_date: Mapped[date] = mapped_column(default=None)
+    due_date: Mapped[date] = mapped_column(info=DEFAULTED)
     sent_date: Mapped[date | None] = mapped_column(default=None, info=RO)
     paid_date: Mapped[date | None] = mapped_column(default=None, info=RO)
     currency: Mapped[str] = mapped_column(sa.String(3))

@@ -73,11 +73,9 @@ class LedgerLine(TenantRow, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     account_code: Mapped[str] = mapped_column(sa.String(20))
-    account_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("chart_of_accounts.id"), default=None, info=RO
-    )
+    account_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("chart_of_accounts.id"), info=RO)
     debit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     credit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     description: Mapped[str | None] = mapped_column(sa.Text, default=None)
     # The entry's date, kept on the line for balances as of a day.
-    entry_date: Mapped[date] = mapped_column(default=None, info=RO)
+    entry_date: Mapped[date] = mapped_column(info=RO)
