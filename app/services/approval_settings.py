@@ -53,7 +53,7 @@ def threshold(organization_id: uuid.UUID, module: str) -> Decimal | None:
     None when that approval is off."""
     if module not in DEFAULT_THRESHOLDS:
         raise KeyError(f"no approval threshold for {module!r}")
-    return approval_settings(organization_id)[module]  # type: ignore[no-any-return]
+    return approval_settings(organization_id)[module]
 
 
 def needs_approval(organization_id: uuid.UUID, module: str, amount: Decimal) -> bool:
