@@ -43,12 +43,16 @@ def positive(precision: int, scale: int) -> DecimalString:
     )
 
 
-def region_code(description: str) -> ma.fields.String:
+def region_code(description: str, example: str) -> ma.fields.String:
     return ma.fields.String(
         required=True,
         validate=ma.validate.Regexp(r"^[A-Z]{2}$", error="Two capital letters."),
-        metadata={"description": description},
+        metadata={"description": description, "example": example},
     )
+
+
+def currency_code(description: str, example: str) -> Currency:
+    return Currency(required=True, metadata={"description": description, "example": example})
 
 
 register(
@@ -128,7 +132,7 @@ register(
     Resource(
         CurrencyRow,
         "finance",
-        fields={"code": Currency(required=True, metadata={"description": "ISO 4217 code."})},
+        fields={"code": currency_code("ISO 4217 code.", "EUR")},
         default_sort=("code",),
     ),
 )
@@ -141,8 +145,8 @@ register(
         search=("base", "quote", "source"),
         default_sort=("-rate_date", "base", "quote"),
         fields={
-            "base": Currency(required=True, metadata={"description": "One unit of this..."}),
-            "quote": Currency(required=True, metadata={"description": "...is `rate` of this."}),
+            "base": currency_code("One unit of this currency...", "EUR"),
+            "quote": currency_code("...is worth `rate` of this one.", "USD"),
             "rate": positive(18, 8),
         },
         service=FxRateService(),
@@ -156,7 +160,7 @@ register(
         date_field="valid_from",
         search=("country_code", "rate_name"),
         default_sort=("country_code", "-valid_from"),
-        fields={"country_code": region_code("ISO 3166-1 alpha-2 country code.")},
+        fields={"country_code": region_code("ISO 3166-1 alpha-2 country code.", "DE")},
     ),
 )
 register(
@@ -168,6 +172,6 @@ register(
         date_field="valid_from",
         search=("state_code", "locality"),
         default_sort=("state_code", "locality", "-valid_from"),
-        fields={"state_code": region_code("USPS state code.")},
+        fields={"state_code": region_code("USPS state code.", "NY")},
     ),
 )
