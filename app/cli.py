@@ -37,7 +37,7 @@ def _demo_logins() -> list[tuple[str, str]]:
 def seed_demo() -> bool:
     """Create the demo organization once; False when it is already there."""
     from app import demo
-    from app.services import auth, employees
+    from app.services.identity import auth, employees
 
     if db.session.scalar(sa.select(User.id).where(User.email == f"owner@{DEMO_DOMAIN}")):
         return False
@@ -120,7 +120,7 @@ def register_commands(app: Flask) -> None:
     def create_org(**opts: Any) -> None:
         """Create an organization with its default workspace and owner."""
         from app.errors import DomainError
-        from app.services import auth
+        from app.services.identity import auth
 
         try:
             org, _ws, user = auth.register(

@@ -75,8 +75,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # argon2id parameters (RFC 9106 "second recommended option" is the library default).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 64 * 1024)),
-        # Storage caps per organization (app.services.sites): every API process builds each
-        # organization's fences, so their size is everyone's latency.
+        # Storage caps per organization (app.services.time_tracking.sites): every API process
+        # builds each organization's fences, so their size is everyone's latency.
         "GEOFENCE_MAX_PER_ORGANIZATION": int(os.environ.get("GEOFENCE_MAX_PER_ORGANIZATION", 500)),
         "GEOFENCE_MAX_VERTICES_PER_ORGANIZATION": int(
             os.environ.get("GEOFENCE_MAX_VERTICES_PER_ORGANIZATION", 20_000)

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.models import Employee, ShiftTemplate, User
-from app.services import clock, shift_generation, sites, tasks, time_entry_lifecycle
-from app.services.punches import Punch
+from app.services.time_tracking import clock, shift_generation, sites, tasks, time_entry_lifecycle
+from app.services.time_tracking.punches import Punch
 
 # A block of the Chicago riverfront, about 150 m x 110 m; the open punch is at its middle.
 SITE = {

@@ -13,7 +13,7 @@ from app.errors import Forbidden, TokenExpired, envelope
 from app.extensions import jwt
 from app.models import User
 from app.services import audit
-from app.services.auth import TokenRevoked, session_user
+from app.services.identity.auth import TokenRevoked, session_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,9 +32,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "departments:write": ADMINS,
     "audit:read": ADMINS,
     "organization:write": ADMINS,
-    "time:read": ALL_ROLES,  # rows limited by app.services.time_entries.visible_entries
+    # rows limited by app.services.time_tracking.time_entries.visible_entries
+    "time:read": ALL_ROLES,
     "clock:punch": ALL_ROLES,  # needs an employee record; checked by the clock service
-    "clock_events:read": ALL_ROLES,  # rows limited by app.services.clock_events.search
+    "clock_events:read": ALL_ROLES,  # rows limited by time_tracking.clock_events.search
     "geofences:read": ALL_ROLES,
     "geofences:write": ADMINS,
     "time:write": ALL_ROLES,  # own entries; managers their reports' (time_entry_lifecycle)
@@ -42,11 +43,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "approvals:read": ADMINS | {"manager"},  # rows limited by app.services.approvals.queue
     "shift_templates:read": ADMINS | {"manager", "payroll"},
     "shift_templates:write": ADMINS | {"manager"},
-    "shifts:read": ALL_ROLES,  # rows limited by app.services.shifts.visible_shifts
+    "shifts:read": ALL_ROLES,  # rows limited by app.services.time_tracking.shifts.visible_shifts
     "shifts:write": ADMINS | {"manager"},
-    "tasks:read": ALL_ROLES,  # rows limited by app.services.tasks.visible_tasks
+    "tasks:read": ALL_ROLES,  # rows limited by app.services.time_tracking.tasks.visible_tasks
     "tasks:write": ADMINS | {"manager"},
-    "tasks:status": ALL_ROLES,  # assignees move their own tasks; app.services.tasks.change_status
+    "tasks:status": ALL_ROLES,  # assignees move their own tasks (tasks.change_status)
     "settings:time": ADMINS,
     # Who makes the documents that wait for approvals reads the thresholds they wait at.
     "settings:approvals:read": ADMINS | {"manager", "payroll"},
@@ -55,9 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings:overtime:read": ADMINS | {"manager", "payroll"},
     "settings:overtime:write": ADMINS,
     "settings:payroll": ADMINS | {"payroll"},
-    "overtime_alerts:read": ALL_ROLES,  # rows limited by app.services.employees visibility
+    "overtime_alerts:read": ALL_ROLES,  # rows limited by app.services.identity.employees visibility
     "overtime_alerts:acknowledge": ADMINS | {"manager", "payroll"},
-    "summaries:read": ALL_ROLES,  # rows limited by app.services.employees visibility
+    "summaries:read": ALL_ROLES,  # rows limited by app.services.identity.employees visibility
     "summaries:recompute": ADMINS | {"payroll"},
     "payroll_exports:read": ADMINS | {"payroll"},
     "payroll_exports:write": ADMINS | {"payroll"},

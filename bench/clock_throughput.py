@@ -12,7 +12,7 @@ What it does, all in one run and on loopback only:
    seeds one organization with a polygon geofence (policy ``enforce``) and as many employees
    as the run needs: users, employees, sessions and fence assignments by bulk INSERT, one
    argon2 hash for all, an access token per employee minted with the claims of
-   ``app.services.auth._issue``. A second clock-in of the same employee is a 409, so every
+   ``app.services.identity.auth._issue``. A second clock-in of the same employee is a 409, so every
    request uses a fresh employee;
 2. starts gunicorn on ``bench/bench_app.py``: the real app plus ``POST /bench/bare-insert``,
    which parses the same body, INSERTs one clock_events row and commits, and
@@ -148,7 +148,8 @@ def seed(database_url: str, pool_sizes: dict[str, int]) -> Seeded:
     from app.extensions import db
     from app.models import Employee, EmployeeGeofence, User, UserSession
     from app.models.base import utcnow
-    from app.services import auth, sites
+    from app.services.identity import auth
+    from app.services.time_tracking import sites
 
     # One cheap hash for everyone: what is measured is the clock-in, not a login.
     app = create_app(

@@ -53,7 +53,7 @@ def seed(instance: Path, users: int) -> dict[str, Any]:
 
     from app import create_app
     from app.extensions import db, get_redis
-    from app.services import auth, employees
+    from app.services.identity import auth, employees
 
     # Named here: `app.config` read the instance directory of the first run at import.
     app = create_app(

@@ -58,8 +58,8 @@ def measure(
 ) -> dict[str, float]:  # fmt: skip
     from app.extensions import db
     from app.models import Organization, PayrollExport, TimeEntry
-    from app.services import payroll_exports
-    from app.services.payroll_export_data import claim, gather, period_bounds
+    from app.services.payroll import payroll_exports
+    from app.services.payroll.payroll_export_data import claim, gather, period_bounds
     from payroll_exports import render_export
 
     with bench_database(keep) as url:

@@ -52,8 +52,8 @@ def measure(
     employees: int, history_weeks: int, runs: int, keep: bool, history_status: str = "paid"
 ) -> dict[str, float]:
     from app.extensions import db
-    from app.services import summary_reads, weekly_summaries
-    from app.services.overtime_settings import PolicyBook
+    from app.services.overtime.overtime_settings import PolicyBook
+    from app.services.payroll import summary_reads, weekly_summaries
 
     with bench_database(keep) as url:
         app = make_app(url, tempfile.mkdtemp(prefix="fieldclock-bench-"))

@@ -78,7 +78,8 @@ def populate(
     """The organization's owner and how many entries of the benchmark's week were written
     (inside an app context)."""
     from app.extensions import db
-    from app.services import auth, overtime_settings
+    from app.services.identity import auth
+    from app.services.overtime import overtime_settings
 
     _org, _ws, owner = auth.register(
         {"name": "Bench Builders", "timezone": "America/Chicago", "currency": "USD"},

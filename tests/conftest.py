@@ -249,7 +249,7 @@ def live_people(live: Flask) -> tuple[str, str, str]:
     """For `live` tests: an organization committed for real, as (owner's token, worker's
     token, the worker's employee id)."""
     from app.extensions import db
-    from app.services import auth, employees
+    from app.services.identity import auth, employees
 
     with live.app_context():
         _org, _ws, owner = auth.register(
@@ -297,7 +297,7 @@ def client(app: Flask) -> FlaskClient:
 def make_org(app: Flask) -> Callable[..., Any]:
     """make_org(name=..., timezone=...) → the owner User of a new organization."""
     from app.extensions import db
-    from app.services import auth
+    from app.services.identity import auth
 
     def make(name: str = "Acme", timezone: str = "America/New_York", currency: str = "USD") -> Any:
         _org, _ws, owner = auth.register(
@@ -319,7 +319,7 @@ def make_org(app: Flask) -> Callable[..., Any]:
 def make_employee(app: Flask) -> Callable[..., Any]:
     """make_employee(owner, role=..., manager=..., **fields) → the Employee (user attached)."""
     from app.extensions import db
-    from app.services import employees
+    from app.services.identity import employees
 
     counter = iter(range(1000, 100000))
 
@@ -348,7 +348,7 @@ def make_employee(app: Flask) -> Callable[..., Any]:
 def headers(app: Flask) -> Callable[..., dict[str, str]]:
     """headers(user) → an Authorization header from a real login session."""
     from app.extensions import db
-    from app.services import auth
+    from app.services.identity import auth
 
     def make(user: Any) -> dict[str, str]:
         tokens = auth.start_session(user, "127.0.0.1", "pytest")
@@ -393,7 +393,7 @@ SITE_SQUARE = {
 def make_geofence(app: Flask) -> Callable[..., Any]:
     """make_geofence(owner, geometry=SITE_SQUARE, policy="enforce", **fields) → Geofence."""
     from app.extensions import db
-    from app.services import sites
+    from app.services.time_tracking import sites
 
     def make(owner: Any, **fields: Any) -> Any:
         data = {

@@ -32,7 +32,7 @@ from app.blueprints.common import (
     Schema,
     Timestamp,
 )
-from app.models.base import UTCDateTime
+from app.models.base import UTCDateTime, served
 
 if TYPE_CHECKING:
     from app.blueprints.resource import Resource
@@ -133,7 +133,7 @@ class ResourceSchema(Schema):
 
 
 def _columns(model: type[Any]) -> list[sa.Column[Any]]:
-    return [c for c in sa.inspect(model).columns if c.key != "deleted_at"]
+    return [c for c in sa.inspect(model).columns if served(c)]
 
 
 def _attribute(model: type[Any], column: sa.Column[Any]) -> str:

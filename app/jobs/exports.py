@@ -1,4 +1,4 @@
-"""The payroll export job: a thin wrapper over `app.services.payroll_exports.run`.
+"""The payroll export job: a thin wrapper over `app.services.payroll.payroll_exports.run`.
 
 Idempotent: a finished export is left alone; a killed or failed attempt is redone from the
 start (nothing of it was committed). On the last attempt a transient error marks the export
@@ -14,7 +14,7 @@ from rq import get_current_job
 
 from app.extensions import db
 from app.jobs import job, report_progress
-from app.services import payroll_exports
+from app.services.payroll import payroll_exports
 
 
 @job

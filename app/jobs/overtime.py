@@ -10,7 +10,8 @@ from typing import Any
 from app.extensions import db
 from app.jobs import job
 from app.models.base import utcnow
-from app.services import alert_webhooks, outbox, overtime_alerts
+from app.services import outbox
+from app.services.overtime import alert_webhooks, overtime_alerts
 
 
 @job

@@ -15,7 +15,8 @@ from app.extensions import db
 from app.jobs import job, report_progress
 from app.models import Organization
 from app.models.base import utcnow
-from app.services import outbox, weekly_summaries
+from app.services import outbox
+from app.services.payroll import weekly_summaries
 
 # The hourly job closes each week once, at its first run after the week ended. That a week was
 # closed is noted in the outbox for good, and a run reaches back to the latest note, so runs

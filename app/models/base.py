@@ -66,6 +66,12 @@ class Base(DeclarativeBase):
     __audited__: bool = True
 
 
+def served(column: sa.Column[Any]) -> bool:
+    """Whether the API shows a column: not the soft-delete marker, not one marked
+    `info={"secret": True}` (a token's id: never dumped, sorted or filtered by)."""
+    return column.key != "deleted_at" and not column.info.get("secret")
+
+
 def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
     """A CHECK that `column` holds one of `values` (an enumeration, as the seed DDL has it)."""
     quoted = ", ".join(f"'{v}'" for v in values)

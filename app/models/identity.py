@@ -137,7 +137,8 @@ class UserSession(UUIDPk, TenantScoped, Base):
     __audited__ = False
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    refresh_jti: Mapped[str] = mapped_column(sa.String(64))
+    # Never served: `info["secret"]` keeps a column out of every schema, sort and filter.
+    refresh_jti: Mapped[str] = mapped_column(sa.String(64), info={"secret": True})
     created_at: Mapped[datetime] = mapped_column()
     last_refreshed_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime] = mapped_column()

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Approval, TimeEntry, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.employees import report_ids
+from app.services.identity.employees import report_ids
 from app.services.tenancy import get_or_404, scoped
 
 TIME_ENTRIES = "time_entries"
@@ -146,8 +146,8 @@ def get_in_queue(actor: User, approval_id: uuid.UUID) -> Approval:
 
 
 def _decide_time_entry(actor: User, approval: Approval, decision: str, reason: str | None) -> Any:
-    from app.services import time_entry_lifecycle as lifecycle
-    from app.services.time_entries import get_visible_entry
+    from app.services.time_tracking import time_entry_lifecycle as lifecycle
+    from app.services.time_tracking.time_entries import get_visible_entry
 
     entry = get_visible_entry(actor, approval.entity_id)
     if decision == "approve":

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.errors import InvalidTransition, ValidationFailed
 from app.extensions import db
 from app.models import Base, Organization, User
-from app.models.base import utcnow
+from app.models.base import served, utcnow
 from app.services import line_math
 from app.services.tenancy import scoped
 from app.services.timezones import local_midnight, organization_zone
@@ -83,7 +83,7 @@ def sort_clauses(model: type[Any], sort: str) -> list[Any]:
     clauses, unknown = [], []
     for item in (s.strip() for s in sort.split(",")):
         name = item.removeprefix("-")
-        if name not in columns or name == "deleted_at":
+        if name not in columns or not served(columns[name]):
             unknown.append(name or item)
             continue
         column = columns[name]

@@ -1,10 +1,11 @@
 """The shift change, as the phones, the managers and the payroll clerk play it (asyncio).
 
-- every employee arrives at a random instant of the arrival window, logs in
-  (`POST /auth/login`), reads `GET /clock/status` and `GET /tasks?assigned_to=me`, clocks in
-  (`POST /clock/in`), works, takes a break (`POST /clock/breaks/start`, `.../end`), works
-  again, reads the status and clocks out (`POST /clock/out`); every punch carries an
-  `Idempotency-Key` of its own;
+- every employee arrives at a random instant of the arrival window with the phone already
+  signed in (a refresh token from an earlier day), refreshes it (`POST /auth/refresh`; with
+  `sign_in="login"` logs in with the password instead), reads `GET /clock/status` and
+  `GET /tasks?assigned_to=me`, clocks in (`POST /clock/in`), works, takes a break
+  (`POST /clock/breaks/start`, `.../end`), works again, reads the status and clocks out
+  (`POST /clock/out`); every punch carries an `Idempotency-Key` of its own;
 - every manager logs in and, every few seconds until their reports are all done, reads
   `GET /approvals?status=pending` and decides it with `POST /approvals/time-entries`:
   approve, except every `reject_every`-th employee's entry, which is rejected with a reason;
@@ -54,6 +55,7 @@ class Options:
     retry_for: float = 90.0  # seconds a request is retried before it is given up
     export_timeout: float = 120.0  # seconds payroll waits for the export
     export_lookback_days: int = 8  # the period: today minus this, to today
+    sign_in: str = "refresh"  # how an employee's phone gets its access token: refresh | login
     seed: int = 6
 
 
@@ -158,6 +160,16 @@ class ShiftChange:
             return None
         return str(answer.json()["access_token"])
 
+    async def refresh(self, refresh_token: str) -> str | None:
+        """The phone's stored refresh token → an access token (and a rotated refresh token)."""
+        answer, _ = await self.call(
+            "POST /auth/refresh", "POST", "/auth/refresh", None, refresh_token
+        )
+        if answer is None or answer.status != 200:
+            self.problem(f"refresh: {answer.status if answer else 'no answer'}")
+            return None
+        return str(answer.json()["access_token"])
+
     # ----------------------------------------------------------------------- employees
 
     async def employee(self, index: int, arrival: float, started: float) -> None:
@@ -169,7 +181,10 @@ class ShiftChange:
 
     async def _employee(self, index: int) -> None:
         person = self.seeded.employees[index]
-        token = await self.login(person.email)
+        if self.options.sign_in == "login" or not person.refresh_token:
+            token = await self.login(person.email)
+        else:
+            token = await self.refresh(person.refresh_token)
         if token is None:
             return
         await self.call("GET /clock/status", "GET", "/clock/status", token=token)

@@ -182,6 +182,8 @@ class Person:
     employee_id: str
     user_id: str
     manager: int = -1  # index into Seeded.managers; -1 for managers and payroll
+    # The phone's refresh token: employees are signed in before the shift, as phones stay.
+    refresh_token: str = ""
 
 
 @dataclass
@@ -229,8 +231,9 @@ def seed(
     from app import create_app
     from app.extensions import db
     from app.models import Employee, EmployeeGeofence, Task, User
-    from app.services import auth, passwords, sites
-    from app.services import employees as staff
+    from app.services.identity import auth, passwords
+    from app.services.identity import employees as staff
+    from app.services.time_tracking import sites
 
     app = create_app(
         {
@@ -301,6 +304,7 @@ def seed(
         for model, values in rows.items():
             if values:
                 db.session.execute(sa.insert(cast(sa.Table, model.__table__)), values)
+        people = _signed_in(db, org_id, people)
         db.session.commit()
         today = _local_today(tz)
         history = _history(db, org_id, ws_id, history_employees, today, tz)
@@ -308,6 +312,36 @@ def seed(
         db.session.commit()
         db.engine.dispose()
     return Seeded(str(org_id), tz, today, people, managers, payroll, history)
+
+
+def _signed_in(db: Any, org_id: Any, people: list[Person]) -> list[Person]:
+    """A session and a refresh token per employee, made as a sign-in makes them (the phones
+    signed in on an earlier day; the shift change only refreshes)."""
+    from dataclasses import replace
+
+    from flask import current_app
+    from flask_jwt_extended import create_refresh_token
+
+    from app.models import UserSession
+    from app.models.base import utcnow
+
+    now = utcnow()
+    expires = now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+    sessions, signed = [], []
+    for person in people:
+        sid, jti = uuid.uuid4(), uuid.uuid4().hex
+        sessions.append(
+            {"id": sid, "organization_id": org_id, "user_id": uuid.UUID(person.user_id),
+             "refresh_jti": jti, "created_at": now, "expires_at": expires,
+             "ip_address": "127.0.0.1", "user_agent": "bench phone"}
+        )  # fmt: skip
+        token = create_refresh_token(
+            identity=person.user_id, additional_claims={"sid": str(sid), "jti": jti}
+        )
+        signed.append(replace(person, refresh_token=token))
+    if sessions:
+        db.session.execute(sa.insert(cast(sa.Table, UserSession.__table__)), sessions)
+    return signed
 
 
 def _local_today(tz: str) -> date:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import geofencing, sites
+from app.services.time_tracking import geofencing, sites
 
 
 def _ring(positions: int, lon: float = -87.63, lat: float = 41.88) -> dict:

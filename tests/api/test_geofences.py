@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import AuditLog, Geofence, Organization
-from app.services import geofencing
+from app.services.time_tracking import geofencing
 
 SQUARE = {
     "type": "Polygon",

@@ -17,7 +17,7 @@ ROUNDS = 8
 def _two_owners(app) -> tuple[str, list[tuple[str, str]]]:
     """An organization with two owners, committed: (organization id, [(user id, token)])."""
     from app.extensions import db
-    from app.services import auth, users
+    from app.services.identity import auth, users
 
     with app.app_context():
         _org, _ws, first = auth.register(

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import AuditLog, PayrollExport, TimeEntry
-from app.services import payroll_exports as export_service
+from app.services.payroll import payroll_exports as export_service
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, render_export
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import TimeEntry
-from app.services import payroll_exports as export_service
+from app.services.payroll import payroll_exports as export_service
 
 CHICAGO = ZoneInfo("America/Chicago")
 PERIOD = {"period_start": "2026-11-16", "period_end": "2026-11-22"}

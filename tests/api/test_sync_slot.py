@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import ClockEvent
-from app.services import sync_slots
+from app.services.time_tracking import sync_slots
 
 
 def _punches(count: int) -> list[dict]:

@@ -59,8 +59,8 @@ def committed(real_commits: Flask, empty_rq: Callable[[Any], None]) -> Iterator[
 
 def make_week(employees: int = 3) -> tuple[Any, uuid.UUID]:
     """An organization with `employees` people, each with five approved 8-hour days."""
-    from app.services import auth
-    from app.services import employees as staff
+    from app.services.identity import auth
+    from app.services.identity import employees as staff
 
     tag = uuid.uuid4().hex[:8]
     _org, _ws, owner = auth.register(
@@ -110,8 +110,8 @@ def make_week(employees: int = 3) -> tuple[Any, uuid.UUID]:
 def test_a_worker_killed_mid_export_leaves_nothing_and_the_retry_finishes(
     committed: Flask, tmp_path: Path
 ) -> None:
-    from app.services import export_files
-    from app.services import payroll_exports as exports
+    from app.services.payroll import export_files
+    from app.services.payroll import payroll_exports as exports
 
     owner, org_id = make_week()
     period = {"period_start": date(2026, 11, 16), "period_end": date(2026, 11, 22)}

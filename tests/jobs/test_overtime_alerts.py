@@ -19,7 +19,8 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
 from app.models import OutboxMessage, OvertimeAlert
-from app.services import alert_webhooks, outbox, overtime_alerts, overtime_settings
+from app.services import outbox
+from app.services.overtime import alert_webhooks, overtime_alerts, overtime_settings
 
 LA = ZoneInfo("America/Los_Angeles")
 H = 3600

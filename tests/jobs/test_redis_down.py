@@ -25,7 +25,8 @@ from rq import Queue, SimpleWorker
 
 from app.jobs import QUEUES
 from app.models import OutboxMessage, OvertimeAlert, TimeSummaryWeekly
-from app.services import outbox, overtime_settings
+from app.services import outbox
+from app.services.overtime import overtime_settings
 
 INSIDE = {"lat": 41.8805, "lon": -87.6295, "accuracy_m": 10.0}
 CLOCK_OUT_AT = datetime(2026, 11, 18, 23, 0, tzinfo=UTC)  # 17:00 in Chicago, a Wednesday

@@ -79,7 +79,7 @@ def call(port: int, method: str, path: str, token: str | None = None, body: Any 
 def seed() -> dict[str, Any]:
     """An organization (UTC) with PEOPLE employees, each with four weeks of 8-hour days: the
     first three approved, the fourth submitted (to be approved in the burst)."""
-    from app.services import auth, employees
+    from app.services.identity import auth, employees
 
     tag = uuid.uuid4().hex[:8]
     _org, _ws, owner = auth.register(

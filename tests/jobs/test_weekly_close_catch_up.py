@@ -17,7 +17,9 @@ import time_machine
 
 from app.jobs import summaries as summary_jobs
 from app.models import TimeSummaryWeekly
-from app.services import outbox, overtime_settings, weekly_summaries
+from app.services import outbox
+from app.services.overtime import overtime_settings
+from app.services.payroll import weekly_summaries
 
 LA = ZoneInfo("America/Los_Angeles")
 H = 3600

@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import TimeSummaryWeekly
-from app.services import overtime_settings, weekly_summaries
+from app.services.overtime import overtime_settings
+from app.services.payroll import weekly_summaries
 
 LA = ZoneInfo("America/Los_Angeles")
 H = 3600

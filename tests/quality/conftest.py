@@ -81,7 +81,7 @@ class Tenant:
         """A fresh login session (Authorization header) for any user of this tenant."""
         from app.extensions import db
         from app.models import User
-        from app.services import auth
+        from app.services.identity import auth
 
         tokens = auth.start_session(db.session.get(User, user_id), "127.0.0.1", "quality-gates")
         db.session.commit()
@@ -240,19 +240,20 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
     return make_resource_row(tenant, table)
 
 
-# Action routes under a generic resource's item (`/bills-of-materials/<item_id>/cost`).
-ROW_FACTORIES["production.bom_cost:item_id"] = functools.partial(
-    _resource_row, table="bills_of_materials"
-)
+def factory_key(endpoint: str, variable: str, rule: str = "") -> str | None:
+    """The registry key that fills `variable` on `endpoint`, or None when none is registered.
+    An action under a generic resource's item (`/bills-of-materials/<uuid:item_id>/cost`)
+    takes that resource's factory."""
+    from app.blueprints.resource import REGISTRY
 
-
-def factory_key(endpoint: str, variable: str) -> str | None:
-    """The registry key that fills `variable` on `endpoint`, or None when none is registered."""
     blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else ""
     factories = all_row_factories()
     for key in (f"{endpoint}:{variable}", f"{blueprint}:{variable}", variable):
         if key in factories:
             return key
+    for registered in REGISTRY.values():
+        if rule.startswith(f"{registered.url}/<uuid:{variable}>/"):
+            return f"{registered.endpoints[1]}:{variable}"
     return None
 
 
@@ -286,7 +287,9 @@ def api_routes(app: Flask) -> list[Route]:
                     )
                 ),
                 openapi_path=_CONVERTER_RE.sub(r"{\1}", rule.rule),
-                variables={v: factory_key(rule.endpoint, v) for v in sorted(rule.arguments)},
+                variables={
+                    v: factory_key(rule.endpoint, v, rule.rule) for v in sorted(rule.arguments)
+                },
             )
         )
     return routes
@@ -380,7 +383,7 @@ def make_tenant(
 ) -> Callable[..., Tenant]:
     """make_tenant(name) → a Tenant with every role and one row of every registered kind."""
     from app.extensions import db
-    from app.services import auth
+    from app.services.identity import auth
 
     def make(name: str = "Acme", *, rows: bool = True) -> Tenant:
         owner = make_org(name)

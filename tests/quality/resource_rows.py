@@ -183,7 +183,23 @@ def reference(tenant: Any, table: str) -> uuid.UUID:
     return make_resource_row(tenant, table)
 
 
+def _sign_in(tenant: Any) -> uuid.UUID:
+    from app.extensions import db
+    from app.models import UserSession
+
+    tenant.session_for(tenant.user_ids["employee"])
+    return db.session.scalars(
+        sa.select(UserSession.id).order_by(UserSession.created_at.desc()).limit(1)
+    ).one()
+
+
+# Read-only tables that a system action (not a service's create) writes → how to make a row.
+SYSTEM_ROWS: dict[str, Callable[[Any], uuid.UUID]] = {"user_sessions": _sign_in}
+
+
 def make_resource_row(tenant: Any, table: str) -> uuid.UUID:
+    if table in SYSTEM_ROWS:
+        return SYSTEM_ROWS[table](tenant)
     registered = _registry()[table]
     res = registered.resource
     body = resource_body(tenant, table)

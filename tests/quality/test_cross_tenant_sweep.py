@@ -227,7 +227,7 @@ def test_no_route_without_ids_shows_another_tenants_rows(
 def test_the_list_sweep_notices_a_missing_tenant_filter(
     make_tenant: Any, routes: list[Any], openapi: Any, db: Any, monkeypatch: Any
 ) -> None:
-    from app.services import employees, users
+    from app.services.identity import employees, users
 
     def unscoped(model: Any, actor: Any, *, include_deleted: bool = False) -> Any:
         return sa.select(model)

@@ -16,7 +16,7 @@ import pytest
 
 from app.errors import ValidationFailed
 from app.models import OvertimeAlert
-from app.services import alert_webhooks
+from app.services.overtime import alert_webhooks
 
 PUBLIC_V4 = "93.184.215.14"
 PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"

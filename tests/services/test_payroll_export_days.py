@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.models import PayrollExport
-from app.services import overtime_settings, payroll_export_data, payroll_export_days
+from app.services.overtime import overtime_settings
+from app.services.payroll import payroll_export_data, payroll_export_days
 
 CHICAGO = ZoneInfo("America/Chicago")
 H = 3600

@@ -18,7 +18,8 @@ import pytest
 
 from app.extensions import db as _db
 from app.models import PayrollExport, TimeEntry
-from app.services import overtime_settings, payroll_export_data
+from app.services.overtime import overtime_settings
+from app.services.payroll import payroll_export_data
 from payroll_exports import ExportError
 
 CHICAGO = ZoneInfo("America/Chicago")

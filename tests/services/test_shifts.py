@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.models import Shift
-from app.services import shifts
-from app.services.shift_generation import wall_clock_span
+from app.services.time_tracking import shifts
+from app.services.time_tracking.shift_generation import wall_clock_span
 
 NEW_YORK, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.models import Break, Shift, ShiftTemplate, TimeEntry
-from app.services import settings, time_rules
-from app.services.time_rules import Earlier, TimeRules, compute_totals, round_instant
+from app.services import settings
+from app.services.time_tracking import time_rules
+from app.services.time_tracking.time_rules import Earlier, TimeRules, compute_totals, round_instant
 
 UTC_ZONE = ZoneInfo("UTC")
 

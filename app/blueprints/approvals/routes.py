@@ -20,9 +20,10 @@ from app.errors import InvalidTransition
 from app.extensions import db
 from app.openapi import raises
 from app.security import current_actor, requires
-from app.services import approvals, time_entry_lifecycle
+from app.services import approvals
 from app.services.approvals import NoApprovalHandler
-from app.services.time_entry_lifecycle import EntryLocked, SelfApprovalForbidden
+from app.services.time_tracking import time_entry_lifecycle
+from app.services.time_tracking.time_entry_lifecycle import EntryLocked, SelfApprovalForbidden
 
 blp = Blueprint(
     "approvals",

@@ -20,9 +20,9 @@ from app.errors import Forbidden, Locked, Unauthorized
 from app.extensions import db
 from app.openapi import raises
 from app.security import current_actor, current_session_id, requires
-from app.services import auth
-from app.services.auth import AccountDisabled, AccountLocked, InvalidCredentials
-from app.services.passwords import WeakPassword
+from app.services.identity import auth
+from app.services.identity.auth import AccountDisabled, AccountLocked, InvalidCredentials
+from app.services.identity.passwords import WeakPassword
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and tokens.")
 

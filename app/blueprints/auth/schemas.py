@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from app.blueprints.common import Currency, Schema, TimeZone
 from app.models.identity import ROLES, USER_STATUSES
-from app.services.passwords import PASSWORD_DOC
+from app.services.identity.passwords import PASSWORD_DOC
 
 
 class OrganizationSchema(Schema):

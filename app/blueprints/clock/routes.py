@@ -28,15 +28,15 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.openapi import raises
 from app.security import current_actor, requires
-from app.services import clock, clock_events, clock_status, sync_slots
-from app.services.clock import (
+from app.services.time_tracking import clock, clock_events, clock_status, sync_slots
+from app.services.time_tracking.clock import (
     AlreadyClockedIn,
     AlreadyOnBreak,
     NotAnEmployee,
     NotClockedIn,
     NotOnBreak,
 )
-from app.services.punches import GeofenceRequired, Punch, Unreadable
+from app.services.time_tracking.punches import GeofenceRequired, Punch, Unreadable
 
 F = TypeVar("F", bound=Callable[..., Any])
 UNREADABLE_BODY = "unreadable_body"  # the log's key for a body stored as its text

@@ -16,7 +16,7 @@ from app.blueprints.common import (
 from app.blueprints.time_entries.schemas import TimeEntrySchema
 from app.models.base import utcnow
 from app.models.time_tracking import PUNCH_DECISIONS, PUNCH_TYPES
-from app.services.punches import Unreadable
+from app.services.time_tracking.punches import Unreadable
 
 SYNC_MAX = 500
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.blueprints.common import Blueprint
 from app.blueprints.resource import Resource, register
 from app.models import Department
-from app.services.departments import DepartmentService
+from app.services.identity.departments import DepartmentService
 
 blp = Blueprint("departments", __name__, url_prefix="/api/v1", description="Departments.")
 

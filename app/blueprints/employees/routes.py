@@ -19,9 +19,9 @@ from app.errors import RoleNotAssignable
 from app.extensions import db
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import employees
-from app.services.passwords import WeakPassword
-from app.services.users import LastOwner
+from app.services.identity import employees
+from app.services.identity.passwords import WeakPassword
+from app.services.identity.users import LastOwner
 
 blp = Blueprint(
     "employees",

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from app.blueprints.common import Currency, Money, PageArgsSchema, Schema, TimeZone
 from app.models.identity import EMPLOYEE_STATUSES, ROLES
-from app.services.passwords import PASSWORD_DOC
+from app.services.identity.passwords import PASSWORD_DOC
 
 NAME = ma.validate.Length(min=1, max=100)
 NUMBER = ma.validate.Length(min=1, max=50)

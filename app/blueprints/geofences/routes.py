@@ -24,9 +24,10 @@ from app.models import Geofence
 from app.models.base import utcnow
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import geofencing, punches, resources, sites
-from app.services.sites import GeofenceLimitExceeded, InvalidGeometryError
+from app.services import resources
 from app.services.tenancy import get_or_404
+from app.services.time_tracking import geofencing, punches, sites
+from app.services.time_tracking.sites import GeofenceLimitExceeded, InvalidGeometryError
 
 blp = Blueprint("geofences", __name__, url_prefix="/api/v1/geofences", description="Sites.")
 

@@ -21,9 +21,9 @@ from app.blueprints.overtime.schemas import (
 from app.extensions import db
 from app.openapi import raises
 from app.security import current_actor, requires
-from app.services import alert_webhooks, overtime_alerts
-from app.services import overtime_settings as settings
-from app.services.overtime_settings import PolicyInUse
+from app.services.overtime import alert_webhooks, overtime_alerts
+from app.services.overtime import overtime_settings as settings
+from app.services.overtime.overtime_settings import PolicyInUse
 
 blp = Blueprint("overtime", __name__, url_prefix="/api/v1", description="Overtime.")
 

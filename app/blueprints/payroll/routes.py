@@ -19,8 +19,8 @@ from app.blueprints.payroll.schemas import (
 from app.extensions import db
 from app.openapi import raises
 from app.security import current_actor, requires
-from app.services import payroll_exports as exports
-from app.services.payroll_exports import ExportNotReady
+from app.services.payroll import payroll_exports as exports
+from app.services.payroll.payroll_exports import ExportNotReady
 from payroll_exports import FORMATS
 
 blp = Blueprint("payroll", __name__, url_prefix="/api/v1", description="Payroll exports.")

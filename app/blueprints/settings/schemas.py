@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 
 from app.blueprints.common import Money, Schema
-from app.services.time_rules import ROUNDING_MINUTES, ROUNDING_MODES
+from app.services.time_tracking.time_rules import ROUNDING_MINUTES, ROUNDING_MODES
 
 
 class RoundingSchema(Schema):

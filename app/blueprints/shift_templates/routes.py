@@ -6,7 +6,7 @@ from app.blueprints.common import Blueprint
 from app.blueprints.resource import Resource, register
 from app.blueprints.shift_templates.schemas import SHIFT_TEMPLATE_FIELDS
 from app.models import ShiftTemplate
-from app.services.shifts import ShiftTemplateService
+from app.services.time_tracking.shifts import ShiftTemplateService
 
 blp = Blueprint(
     "shift_templates",

@@ -19,8 +19,8 @@ from app.errors import InUse
 from app.extensions import db
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import shift_generation, shifts
-from app.services.shifts import ShiftOverlap
+from app.services.time_tracking import shift_generation, shifts
+from app.services.time_tracking.shifts import ShiftOverlap
 
 blp = Blueprint(
     "shifts",

@@ -13,7 +13,7 @@ from app.blueprints.summaries.schemas import (
 )
 from app.extensions import db
 from app.security import current_actor, requires
-from app.services import weekly_summaries
+from app.services.payroll import weekly_summaries
 
 blp = Blueprint(
     "summaries", __name__, url_prefix="/api/v1/summaries", description="Weekly summaries."

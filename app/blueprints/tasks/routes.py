@@ -18,7 +18,7 @@ from app.errors import InUse, InvalidTransition
 from app.extensions import db
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import tasks
+from app.services.time_tracking import tasks
 
 blp = Blueprint(
     "tasks",

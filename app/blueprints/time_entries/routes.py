@@ -21,9 +21,13 @@ from app.errors import InvalidTransition
 from app.extensions import db
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import time_entries
-from app.services import time_entry_lifecycle as lifecycle
-from app.services.time_entry_lifecycle import EntryLocked, EntryOverlap, SelfApprovalForbidden
+from app.services.time_tracking import time_entries
+from app.services.time_tracking import time_entry_lifecycle as lifecycle
+from app.services.time_tracking.time_entry_lifecycle import (
+    EntryLocked,
+    EntryOverlap,
+    SelfApprovalForbidden,
+)
 
 blp = Blueprint(
     "time_entries", __name__, url_prefix="/api/v1/time-entries", description="Time entries."

@@ -20,10 +20,10 @@ from app.extensions import db
 from app.models import User
 from app.openapi import etagged, raises
 from app.security import current_actor, requires
-from app.services import users
-from app.services.passwords import WeakPassword
+from app.services.identity import users
+from app.services.identity.passwords import WeakPassword
+from app.services.identity.users import LastOwner
 from app.services.tenancy import get_or_404
-from app.services.users import LastOwner
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts.")
 

@@ -7,7 +7,7 @@ import marshmallow as ma
 from app.blueprints.auth.schemas import UserSchema
 from app.blueprints.common import PageArgsSchema, Schema
 from app.models.identity import ROLES, USER_STATUSES
-from app.services.passwords import PASSWORD_DOC
+from app.services.identity.passwords import PASSWORD_DOC
 
 __all__ = ["UserCreateSchema", "UserPatchSchema", "UserQueryArgsSchema", "UserSchema"]
 

@@ -1,1 +1,2 @@
-"""Identity extras on the resource layer: workspaces and app settings."""
+"""Identity: sign-in and sessions, passwords, users, employees, departments, workspaces and
+app settings."""

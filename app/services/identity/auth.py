@@ -27,7 +27,7 @@ from app.models import Employee, Organization, User, UserSession, Workspace
 from app.models.base import utcnow
 from app.services import audit
 from app.services.finance.accounts import seed_chart
-from app.services.passwords import check_strength, hash_password, verify_password
+from app.services.identity.passwords import check_strength, hash_password, verify_password
 
 
 class InvalidCredentials(Unauthorized):
@@ -244,6 +244,14 @@ def logout(session_id: str, user: User) -> None:
     if session is not None and session.revoked_at is None:
         session.revoked_at, session.revoked_reason = utcnow(), "logout"
     audit.record("LOGOUT", user)
+
+
+def revoke_session(session: UserSession, reason: str) -> None:
+    """End one session (an admin signing a lost phone out); audited, since sessions are not."""
+    if session.revoked_at is None:
+        session.revoked_at, session.revoked_reason = utcnow(), reason
+        db.session.flush()
+        audit.record("UPDATE", session, reason=reason, metadata={"transition": "revoke"})
 
 
 def revoke_all_sessions(user: User, reason: str) -> None:

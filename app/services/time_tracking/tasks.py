@@ -27,7 +27,12 @@ from app.extensions import db
 from app.models import Employee, Task, TimeEntry, User
 from app.models.base import utcnow
 from app.services import resources
-from app.services.employees import SEES_EVERYONE, get_visible, is_report_of, visible_employees
+from app.services.identity.employees import (
+    SEES_EVERYONE,
+    get_visible,
+    is_report_of,
+    visible_employees,
+)
 from app.services.tenancy import get_or_404, scoped
 from app.services.timezones import local_date, organization_zone
 

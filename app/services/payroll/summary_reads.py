@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from app.extensions import db
 from app.models import Employee, TimeEntry
 from app.models.base import utcnow
-from app.services.work_time import (
+from app.services.time_tracking.work_time import (
     APPROVED_STATUSES,
     COUNTED_STATUSES,
     entry_rows,

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, RoleNotAssignable
 from app.extensions import db
 from app.models import Organization, User
-from app.services.auth import email_taken, normalise_email, revoke_all_sessions
-from app.services.passwords import check_strength, hash_password
+from app.services.identity.auth import email_taken, normalise_email, revoke_all_sessions
+from app.services.identity.passwords import check_strength, hash_password
 from app.services.tenancy import scoped
 
 

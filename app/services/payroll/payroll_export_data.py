@@ -40,10 +40,16 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Employee, Organization, PayrollExport, Task, TimeEntry, User
 from app.models.base import utcnow
-from app.services import audit, payroll_export_days
-from app.services.overtime_settings import PolicyBook
+from app.services import audit
+from app.services.overtime.overtime_settings import PolicyBook
+from app.services.payroll import payroll_export_days
+from app.services.time_tracking.work_time import (
+    EntryRow,
+    load_entries,
+    starting_within,
+    to_interval,
+)
 from app.services.timezones import local_midnight
-from app.services.work_time import EntryRow, load_entries, starting_within, to_interval
 from overtime import (
     Buckets,
     Policy,

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.models import ClockEvent, Employee, User
-from app.services.employees import visible_employees
+from app.services.identity.employees import visible_employees
 from app.services.tenancy import scoped
 from app.services.timezones import window_conditions
 

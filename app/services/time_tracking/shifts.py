@@ -1,7 +1,7 @@
 """Shifts: scheduling one (overlaps refused, half-open), who sees and edits which, the missed
 ones, and shifts as the clock sees them (which shift a punch belongs to, and its flags).
 
-Generating shifts from a template over a date range lives in `app.services.shift_generation`.
+Generating shifts from a template over a date range lives in `shift_generation` beside it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from app.extensions import db
 from app.models import Employee, Shift, ShiftTemplate, TimeEntry, User
 from app.models.base import utcnow
 from app.services import resources
-from app.services.employees import SEES_EVERYONE, can_manage, get_visible, visible_employees
+from app.services.identity.employees import (
+    SEES_EVERYONE,
+    can_manage,
+    get_visible,
+    visible_employees,
+)
 from app.services.tenancy import get_or_404, scoped
 from app.services.timezones import window_conditions
 

@@ -26,10 +26,10 @@ from app.extensions import db
 from app.models import AlertWebhook, Employee, OvertimeAlert, Shift, TimeEntry, User
 from app.models.base import utcnow
 from app.services import bulk, outbox
-from app.services.employees import visible_employees
-from app.services.overtime_settings import PolicyBook
+from app.services.identity.employees import visible_employees
+from app.services.overtime.overtime_settings import PolicyBook
 from app.services.tenancy import get_or_404
-from app.services.work_time import (
+from app.services.time_tracking.work_time import (
     COUNTED_STATUSES,
     intervals_of,
     load_entries,

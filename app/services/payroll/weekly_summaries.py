@@ -40,10 +40,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Employee, TimeSummaryWeekly, User
 from app.models.base import utcnow
-from app.services import bulk, done_markers, outbox, summary_writes
-from app.services.employees import visible_employees
-from app.services.overtime_settings import PolicyBook
-from app.services.summary_reads import (
+from app.services import bulk, done_markers, outbox
+from app.services.identity.employees import visible_employees
+from app.services.overtime.overtime_settings import PolicyBook
+from app.services.payroll import summary_writes
+from app.services.payroll.summary_reads import (
     RATE_SCALE,
     Scope,
     Weeks,

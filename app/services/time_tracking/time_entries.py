@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Employee, TimeEntry, User
-from app.services.employees import visible_employees
+from app.services.identity.employees import visible_employees
 from app.services.tenancy import get_or_404, scoped
 from app.services.timezones import window_conditions
 

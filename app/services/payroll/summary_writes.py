@@ -31,8 +31,8 @@ from app.extensions import db
 from app.models import TimeSummaryWeekly
 
 if TYPE_CHECKING:
-    from app.services.summary_reads import Weeks
-    from app.services.weekly_summaries import _Priced
+    from app.services.payroll.summary_reads import Weeks
+    from app.services.payroll.weekly_summaries import _Priced
 
 TABLE = cast(sa.Table, TimeSummaryWeekly.__table__)
 STAGED = (  # the aggregate's columns, in order, and their types in the temporary table

@@ -27,8 +27,9 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Employee, EmployeeGeofence, Geofence, User
 from app.models.base import utcnow
-from app.services import audit, geofencing, resources
+from app.services import audit, resources
 from app.services.tenancy import scoped
+from app.services.time_tracking import geofencing
 
 GEOMETRY_FIELDS = ("geometry", "radius_m", "buffer_m", "max_accuracy_m")
 

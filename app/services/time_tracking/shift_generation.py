@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Employee, Shift, ShiftTemplate, User
-from app.services.shifts import ShiftOverlap, employee_to_schedule, lock_employee
 from app.services.tenancy import get_or_404
+from app.services.time_tracking.shifts import ShiftOverlap, employee_to_schedule, lock_employee
 from app.services.timezones import organization_zone
 
 MAX_DAYS = 366

@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, NotFound, RoleNotAssignable, ValidationFailed
 from app.extensions import db
 from app.models import Department, Employee, User
-from app.services import overtime_settings, sites, users
-from app.services.auth import normalise_email
-from app.services.passwords import check_strength
+from app.services.identity import users
+from app.services.identity.auth import normalise_email
+from app.services.identity.passwords import check_strength
+from app.services.overtime import overtime_settings
 from app.services.tenancy import get_or_404, scoped
+from app.services.time_tracking import sites
 
 SEES_EVERYONE = frozenset({"owner", "admin", "payroll"})
 USER_FIELDS = ("first_name", "last_name", "phone")

@@ -20,9 +20,17 @@ from sqlalchemy.orm import aliased
 from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Break, ClockEvent, Employee, Shift, Task, TimeEntry, User
-from app.services import outbox, punches, shifts, time_rules
-from app.services.punches import Fix, Punch, Screening, TimestampOutOfRange, Unreadable, screen
+from app.services import outbox
 from app.services.tenancy import get_or_404
+from app.services.time_tracking import punches, shifts, time_rules
+from app.services.time_tracking.punches import (
+    Fix,
+    Punch,
+    Screening,
+    TimestampOutOfRange,
+    Unreadable,
+    screen,
+)
 from app.services.timezones import employee_zone, local_date
 
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Break, Employee, TimeEntry
-from app.services import overtime_settings
-from app.services.clock import open_break, open_entry
-from app.services.time_rules import seconds_between
+from app.services.overtime import overtime_settings
+from app.services.time_tracking.clock import open_break, open_entry
+from app.services.time_tracking.time_rules import seconds_between
 from app.services.timezones import (
     day_bounds,
     employee_zone,

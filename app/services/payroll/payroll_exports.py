@@ -11,7 +11,7 @@ The run, made to survive being killed at any instant:
    id (`payroll_export_data.claim`: one UPDATE with the period's predicate, whose row locks keep
    them from changing until the commit), the buckets computed, the file rendered
    (`payroll_exports.render_export`, deterministic bytes) and written atomically (temporary
-   file, fsync, rename: `app.services.export_files`), the export marked `succeeded` with its
+   file, fsync, rename: `app.services.payroll.export_files`), the export marked `succeeded` with its
    sha256, totals and `excluded` counts, and its outbox message processed. Then one commit; a
    format error rolls it all back (the export `failed`, its entries `approved` again).
 
@@ -41,8 +41,9 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Organization, PayrollExport, TimeEntry, User
 from app.models.base import utcnow
-from app.services import audit, export_files, outbox
-from app.services.payroll_export_data import ExportData, gather
+from app.services import audit, outbox
+from app.services.payroll import export_files
+from app.services.payroll.payroll_export_data import ExportData, gather
 from app.services.tenancy import get_or_404
 from payroll_exports import ExportContext, ExportError, compute_pay, render_export
 

@@ -14,7 +14,8 @@ from pyproj import Geod
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.models import ClockEvent, Employee, Shift
-from app.services import geofencing, settings, shifts
+from app.services import settings
+from app.services.time_tracking import geofencing, shifts
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PAST = timedelta(hours=72)

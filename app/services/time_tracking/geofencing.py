@@ -9,7 +9,8 @@ The refresh is incremental: it reads only `(id, updated_at)` of the workspace's 
 and builds just the ones that are new or changed since the cached copy, keeping the others.
 Rebuilding every fence on every edit let one organization with large fences hold each worker
 process for seconds per edit, stalling every other tenant's requests (issue 19); the storage
-caps in `app.services.sites` bound what the first (cold) build of a workspace can cost.
+caps in `app.services.time_tracking.sites` bound what the first (cold) build of a workspace
+can cost.
 """
 
 from __future__ import annotations

@@ -31,10 +31,11 @@ from app.extensions import db
 from app.models import Break, Employee, Task, TimeEntry, User
 from app.models.base import utcnow
 from app.models.time_tracking import LOCKED_STATUSES
-from app.services import audit, outbox, shifts, time_rules
-from app.services.employees import can_manage, get_visible
+from app.services import audit, outbox
+from app.services.identity.employees import can_manage, get_visible
 from app.services.tenancy import get_or_404
-from app.services.time_entries import get_visible_entry
+from app.services.time_tracking import shifts, time_rules
+from app.services.time_tracking.time_entries import get_visible_entry
 from app.services.timezones import employee_zone, geofence_timezone, local_date
 
 MAX_ENTRY_LENGTH = timedelta(hours=24)

@@ -1,0 +1,1 @@
+"""Overtime: the organization's rules, the alerts raised from them and their webhook."""

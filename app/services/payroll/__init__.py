@@ -1,0 +1,1 @@
+"""Payroll: weekly summaries and the payroll exports built from them."""

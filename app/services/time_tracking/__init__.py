@@ -1,0 +1,1 @@
+"""Time tracking: the clock and its punches, geofences (sites), shifts, tasks and time entries."""
