@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tasks:write": ADMINS | {"manager"},
     "tasks:status": ALL_ROLES,  # assignees move their own tasks (tasks.change_status)
     "settings:time": ADMINS,
+    # Who makes the documents that wait for approvals reads the thresholds they wait at.
+    "settings:approvals:read": ADMINS | {"manager", "payroll"},
+    "settings:approvals:write": ADMINS,
     "jobs:read": ADMINS | {"manager", "payroll"},  # rows limited to the caller's organization
     "settings:overtime:read": ADMINS | {"manager", "payroll"},
     "settings:overtime:write": ADMINS,

@@ -7,7 +7,9 @@ offset, strings limited to the enumeration. Column `info` keys the resource laye
 
 - `read_only`: computed by the server (`stock_level`, `balance`, ...): dumped, and a request
   that sends it is a 422 naming the field;
-- `signed`: the decimal may be negative (a stock movement, an adjustment, a balance).
+- `signed`: the decimal may be negative (a stock movement, an adjustment, a balance);
+- `defaulted`: a required column that a request may leave out, the service filling it (an
+  invoice's number and due date).
 
 Every schema built here has a unique name (`<Model>`, `<Model>Create`, `<Model>Patch`,
 `<Model>QueryArgs`) in the OpenAPI document.
@@ -71,7 +73,7 @@ class FieldConverter(ModelConverter):
     def _add_column_kwargs(self, kwargs: dict[str, Any], column: sa.Column[Any]) -> None:
         super()._add_column_kwargs(kwargs, column)
         kwargs.pop("places", None)  # DecimalString sets its own from the column's scale
-        if column.key in ORGANIZATION_DEFAULTS:
+        if column.key in ORGANIZATION_DEFAULTS or column.info.get("defaulted"):
             kwargs["required"] = False
 
     def column_field(self, column: sa.Column[Any], **overrides: Any) -> ma.fields.Field:
@@ -165,7 +167,7 @@ def build_schemas(res: Resource) -> tuple[type[ma.Schema], ...]:
     line_fields: dict[str, Any] = {}
     if res.lines is not None:
         line_model = res.lines.model
-        line_name = line_model.__name__
+        line_name = res.lines.schema_name or line_model.__name__
         hidden = {res.lines.parent_key, "organization_id", "workspace_id", "created_by"}
         line_dump = {
             k: v for k, v in model_fields(line_model, load=False).items() if k not in hidden

@@ -24,6 +24,17 @@ from app.models.crm import (
     Ticket,
 )
 from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
+from app.models.finance import (
+    Currency,
+    FxRate,
+    Invoice,
+    InvoiceLine,
+    InvoiceOrder,
+    Payment,
+    PaymentAllocation,
+    SalesTaxUs,
+    VatRate,
+)
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
 from app.models.inventory import (
     InventoryAdjustment,
@@ -35,6 +46,7 @@ from app.models.inventory import (
     StockReservation,
 )
 from app.models.jobs import OutboxMessage
+from app.models.ledger import Account, LedgerEntry, LedgerLine
 from app.models.overtime import AlertWebhook, OvertimeAlert, OvertimePolicy
 from app.models.payroll import PayrollExport, TimeSummaryWeekly
 from app.models.planning import (
@@ -83,6 +95,7 @@ from app.models.sites import EmployeeGeofence, Geofence
 from app.models.time_tracking import Break, ClockEvent, TimeEntry
 
 __all__ = [
+    "Account",
     "AgentRun",
     "AgentStep",
     "AlertWebhook",
@@ -97,6 +110,7 @@ __all__ = [
     "Break",
     "ClockEvent",
     "Conversation",
+    "Currency",
     "Customer",
     "CustomerAddress",
     "CustomerContact",
@@ -113,6 +127,7 @@ __all__ = [
     "FeatureFlag",
     "Forecast",
     "FulfillmentEvent",
+    "FxRate",
     "Geofence",
     "HistoricalSale",
     "IdempotencyKey",
@@ -122,7 +137,12 @@ __all__ = [
     "InventoryCount",
     "InventoryLevel",
     "InventoryPolicy",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceOrder",
     "Lead",
+    "LedgerEntry",
+    "LedgerLine",
     "Market",
     "Message",
     "ModelRegistryEntry",
@@ -131,6 +151,8 @@ __all__ = [
     "OvertimeAlert",
     "OvertimePolicy",
     "PartToOrder",
+    "Payment",
+    "PaymentAllocation",
     "PayrollExport",
     "Permission",
     "Product",
@@ -150,6 +172,7 @@ __all__ = [
     "SalesOrderLine",
     "SalesSummaryDaily",
     "SalesSummaryMonthly",
+    "SalesTaxUs",
     "Schedule",
     "Shift",
     "ShiftTemplate",
@@ -164,6 +187,7 @@ __all__ = [
     "ToolCall",
     "User",
     "UserSession",
+    "VatRate",
     "Vendor",
     "VendorCatalog",
     "VendorContact",

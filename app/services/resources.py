@@ -44,6 +44,9 @@ class Lines:
     # Tax as one document rate on the subtotal (purchase orders), not per line.
     document_vat: bool = False
     max_lines: int = 500
+    # The lines' schema name in the OpenAPI document (default: the line model's name); needed
+    # when the line table is also a resource of its own (ledger lines), whose schema has it.
+    schema_name: str = ""
 
 
 def _model_for_table(table: sa.Table) -> type[Any] | None:

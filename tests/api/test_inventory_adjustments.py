@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from app.services.inventory import adjustments
-
 API = "/api/v1"
 
 
@@ -189,9 +187,12 @@ def test_a_count_raises_an_adjustment_for_the_difference(client, shop):
     assert (same["difference"], same["adjustment_id"]) == ("0.000", None)
 
 
-def test_without_the_approval_an_adjustment_posts_at_once(client, shop, monkeypatch):
+def test_without_the_approval_an_adjustment_posts_at_once(client, shop):
     owner, _, manager = shop
-    monkeypatch.setattr(adjustments, "_needs_approval", lambda actor: False)
+    # A one-person business turns the approval off (`/settings/approval-thresholds`).
+    call(
+        client, "PUT", "/settings/approval-thresholds", owner, {"adjustments_need_approval": False}
+    )
     row = product(client, owner, opening_quantity="2")
     made = adjust(client, owner, row, "-0.5")
     assert made["status"] == "approved" and made["stock_movement_id"] is not None

@@ -33,7 +33,46 @@ BODY_OVERRIDES: dict[str, Callable[[Any], dict[str, Any]]] = {
     # Sales document lines name a product (quote lines may instead state their price).
     "quotes": lambda tenant: {"lines": [_product_line(tenant)]},
     "sales_orders": lambda tenant: {"lines": [_product_line(tenant)]},
+    "invoices": lambda tenant: {"lines": [_product_line(tenant)]},
+    # A balanced entry on the default chart's accounts (every tenant registers with it).
+    "ledger_entries": lambda tenant: {
+        "lines": [
+            {"account_code": "1000", "debit": "1.00"},
+            {"account_code": "4000", "credit": "1.00"},
+        ]
+    },
+    # One line on a header of its own (a workflow writes the header, then its lines), so that
+    # the line is the only one the row adds.
+    "ledger_lines": lambda tenant: {
+        "entry_id": str(_entry_header(tenant)),
+        "account_code": "1000",
+        "debit": "1.00",
+    },
+    # Codes are capital letters (ISO 4217, ISO 3166, USPS), unique per tenant where keyed.
+    "currencies": lambda tenant: {"code": _letters(3)},
+    "fx_rates": lambda tenant: {"base": "USD", "quote": _letters(3)},
+    "vat_rates": lambda tenant: {"country_code": "DE"},
+    "sales_tax_us": lambda tenant: {"state_code": "NY"},
 }
+
+
+def _entry_header(tenant: Any) -> uuid.UUID:
+    from app.extensions import db
+    from app.models import LedgerEntry
+
+    entry = LedgerEntry(organization_id=tenant.organization_id, memo="header")
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
+
+
+def _letters(width: int) -> str:
+    """A fresh code of capital letters (never USD: fx_rates pair it with USD)."""
+    n, code = next(_serial) + 26**2, ""
+    for _ in range(width):
+        n, digit = divmod(n, 26)
+        code = chr(ord("A") + digit) + code
+    return code if code != "USD" else _letters(width)
 
 
 def _product_line(tenant: Any) -> dict[str, Any]:
@@ -112,25 +151,28 @@ def field_value(tenant: Any, model: type[Any], name: str, field: ma.fields.Field
     return _text(field, name)
 
 
-def schema_body(tenant: Any, model: type[Any], schema: ma.Schema) -> dict[str, Any]:
+def schema_body(
+    tenant: Any, model: type[Any], schema: ma.Schema, given: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The required fields' values, except those `given` (no parent row made for those)."""
     return {
         field.data_key or name: field_value(tenant, model, name, field)
         for name, field in schema.load_fields.items()
-        if field.required
+        if field.required and (field.data_key or name) not in given
     }
 
 
 def resource_body(tenant: Any, table: str) -> dict[str, Any]:
     registered = _registry()[table]
     res = registered.resource
-    body = schema_body(tenant, res.model, registered.create())
+    overrides = BODY_OVERRIDES[table](tenant) if table in BODY_OVERRIDES else {}
+    body = schema_body(tenant, res.model, registered.create(), frozenset(overrides))
     if res.lines is not None:
         line_field = registered.create().load_fields[res.lines.field]
         line_schema = line_field.inner.schema
         line = schema_body(tenant, res.lines.model, line_schema)
         body[res.lines.field] = [line]
-    if table in BODY_OVERRIDES:
-        body.update(BODY_OVERRIDES[table](tenant))
+    body.update(overrides)
     return body
 
 

@@ -1,4 +1,5 @@
-"""Bodies of `/settings/time`, reused by shift templates for their own overrides."""
+"""Bodies of `/settings/time` (reused by shift templates for their own overrides) and
+`/settings/approval-thresholds`."""
 
 from __future__ import annotations
 
@@ -55,4 +56,23 @@ class TimeSettingsSchema(Schema):
             "description": "Refuse clock-ins that no geofence applies to (422 "
             "GEOFENCE_REQUIRED); off, they are accepted with geofence.result no_fence."
         },
+    )
+
+
+def _threshold(module: str) -> Money:
+    return Money(
+        allow_none=True,
+        metadata={
+            "description": f"Amount at or above which {module} waits for an approval; "
+            "null: never. Left out of a PUT: the default."
+        },
+    )
+
+
+class ApprovalThresholdsSchema(Schema):
+    purchase_order = _threshold("a submitted purchase order")
+    invoice = _threshold("an issued invoice")
+    payment = _threshold("a recorded payment")
+    adjustments_need_approval = ma.fields.Boolean(
+        metadata={"description": "Inventory adjustments wait for an approval (default true)."}
     )

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import Employee, Organization, User, UserSession, Workspace
 from app.models.base import utcnow
 from app.services import audit
+from app.services.finance.accounts import seed_chart
 from app.services.identity.passwords import check_strength, hash_password, verify_password
 
 
@@ -89,6 +90,7 @@ def register(
     db.session.add(user)
     db.session.flush()
     workspace.created_by = user.id
+    seed_chart(org.id)  # ERP_API.md: every organization starts with a chart of accounts
     return org, workspace, user
 
 

@@ -28,6 +28,7 @@ from app.models import Approval, User
 from app.models.base import utcnow
 from app.models.inventory import InventoryAdjustment
 from app.openapi import raises
+from app.services import approval_settings
 from app.services.inventory.stock import NegativeStock, post_movement, tracked_product
 from app.services.resources import ResourceService, create
 from app.services.tenancy import scoped
@@ -41,10 +42,9 @@ REFERENCE = "inventory_adjustment"
 
 
 def _needs_approval(actor: User) -> bool:
-    """MERGE POINT: whether the organization's adjustments wait for an approval
-    (`settings.adjustments_need_approval`, true by default). The lead wires this to
-    `app.services.approval_thresholds.adjustments_need_approval(actor.organization_id)`."""
-    return True
+    """Whether the organization's adjustments wait for an approval (the setting
+    `adjustments_need_approval` of `/settings/approval-thresholds`, true by default)."""
+    return approval_settings.adjustments_need_approval(actor.organization_id)
 
 
 def _pending(obj: Any) -> None:

@@ -13,6 +13,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.models import User
 from app.models.crm import DealProduct
+from app.models.finance import InvoiceLine
 from app.models.inventory import InventoryAdjustment, StockMovement
 from app.models.production import BillOfMaterials, BomComponent, ProductionOrder
 from app.models.purchasing import PurchaseOrderLine
@@ -38,6 +39,7 @@ PRODUCT_LINES: list[tuple[type[Any], str]] = [
     (BillOfMaterials, "product_id"),
     (BomComponent, "product_id"),
     (ProductionOrder, "product_id"),
+    (InvoiceLine, "product_id"),
 ]
 
 

@@ -56,7 +56,8 @@ class NumberedDocumentService(ResourceService):
         if data.get(self.date_field) is None:
             data[self.date_field] = local_today(actor)
         self.check_header(data, None)
-        data["number"] = next_number(actor, self.kind, data[self.date_field])
+        if not data.get("number"):  # writable only where a client may bring its own (invoices)
+            data["number"] = next_number(actor, self.kind, data[self.date_field])
         return super().create(res, actor, data)
 
     @raises(InvalidTransition)

@@ -1,0 +1,1 @@
+"""Finance rules: the chart of accounts, ledger entries, invoices, payments and exchange rates."""
