@@ -169,7 +169,10 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
             422, "VALIDATION_ERROR", "The input is not valid.", errors=flatten_webargs(messages)
         )
     message = data.get("message") or exc.description or HTTPStatus(status).phrase
-    return envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
+    answer = envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
+    # A 405 names the methods the URL takes (RFC 9110 15.5.6), as werkzeug's own answer does.
+    allow = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
+    return (*answer, allow) if allow else answer  # type: ignore[return-value]
 
 
 def handle_domain_error(exc: DomainError) -> ResponseReturnValue:

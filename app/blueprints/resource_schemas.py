@@ -31,6 +31,7 @@ from app.blueprints.common import (
     Timestamp,
 )
 from app.models.base import UTCDateTime, served
+from app.services.resources import sortable_fields
 
 if TYPE_CHECKING:
     from app.blueprints.resource import Resource
@@ -45,8 +46,12 @@ ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
 TEXT_LIMIT = 10_000  # characters of a `Text` column (notes, descriptions)
 INTEGER_RANGES = {False: (-(2**31), 2**31 - 1), True: (-(2**63), 2**63 - 1)}
-# `sort`: field names, comma-separated, each optionally preceded by `-`.
-SORT_PATTERN = r"^-?[a-z][a-z0-9_]*(,-?[a-z][a-z0-9_]*)*$"
+
+
+def sort_pattern(fields: tuple[str, ...]) -> str:
+    """`sort`: some of `fields`, comma-separated, each optionally preceded by `-`."""
+    one = "-?(" + "|".join(fields) + ")"
+    return f"^{one}(,{one})*$"
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -229,10 +234,16 @@ def filter_columns(model: type[Any]) -> list[sa.Column[Any]]:
 def query_schema(res: Resource) -> type[ma.Schema]:
     fields: dict[str, Any] = {
         "sort": ma.fields.String(
-            validate=[ma.validate.Length(max=200), ma.validate.Regexp(SORT_PATTERN)],
+            validate=[
+                ma.validate.Length(max=200),
+                ma.validate.Regexp(
+                    sort_pattern(sortable_fields(res.model)),
+                    error="Comma-separated fields of this resource, each optionally after `-`.",
+                ),
+            ],
             metadata={
                 "description": "Comma-separated fields, `-` for descending "
-                "(e.g. `-created_at,name`); an unknown field is a 422.",
+                "(e.g. `-created_at,id`); another field is a 422.",
                 "example": "-created_at",
             },
         ),
