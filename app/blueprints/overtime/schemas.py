@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
