@@ -144,6 +144,19 @@ def _attribute(model: type[Any], column: sa.Column[Any]) -> str:
     return sa.inspect(model).get_property_by_column(column).key
 
 
+def reference_note(column: sa.Column[Any]) -> str | None:
+    """What a foreign key to a tenant table takes (`check_references`), which a schema cannot
+    state: said in the field's description."""
+    for key in column.foreign_keys:
+        table = key.column.table
+        if "organization_id" in table.c:
+            return (
+                f"The id of a `{table.name}` row of your organization (not deleted); "
+                "another id is a 422 (`No such record.`)."
+            )
+    return None
+
+
 def model_fields(model: type[Any], *, load: bool, partial: bool = False) -> dict[str, Any]:
     """Field per column: all of them for dumping; for loading, the writable ones."""
     result: dict[str, Any] = {}
@@ -156,6 +169,9 @@ def model_fields(model: type[Any], *, load: bool, partial: bool = False) -> dict
         field = CONVERTER.column_field(column, **wire)
         if not load or partial:
             field.required = False
+        if load and (note := reference_note(column)):
+            said = field.metadata.get("description")
+            field.metadata = {**field.metadata, "description": f"{said} {note}" if said else note}
         result[name] = field
     return result
 
