@@ -171,6 +171,12 @@ class EachOnItsOwn(ma.fields.Raw):
         super().__init__(**kwargs)
         self.nested, self.schema, self.unreadable = nested, nested(), unreadable
 
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kw: Any) -> Any:
+        if value is None:  # null is an item that cannot be read, like any other (marshmallow
+            # would refuse the whole list for it before `_deserialize`)
+            return self.unreadable(value, {"_schema": ["Not an object."]}, {})
+        return super().deserialize(value, attr, data, **kw)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         errors: dict[Any, Any] = check_json_types(self.schema, value)
         readable = {k: v for k, v in value.items() if k not in errors} if errors else value
