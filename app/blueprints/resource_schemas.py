@@ -9,6 +9,9 @@ offset, strings limited to the enumeration. Column `info` keys the resource laye
   that sends it is a 422 naming the field;
 - `signed`: the decimal may be negative (a stock movement, an adjustment, a balance).
 
+A column's `doc` is its field's OpenAPI description: where a table's service enforces a rule
+that a schema cannot state (a value typed by another column), the column says it.
+
 Every schema built here has a unique name (`<Model>`, `<Model>Create`, `<Model>Patch`,
 `<Model>QueryArgs`) in the OpenAPI document.
 """
@@ -78,6 +81,8 @@ class FieldConverter(ModelConverter):
         kwargs.pop("places", None)  # DecimalString sets its own from the column's scale
         if column.key in ORGANIZATION_DEFAULTS:
             kwargs["required"] = False
+        if column.doc:  # a rule the column's type cannot state, said for the API's clients
+            kwargs["metadata"] = {**kwargs["metadata"], "description": column.doc}
 
     def column_field(self, column: sa.Column[Any], **overrides: Any) -> ma.fields.Field:
         kwargs = self.get_base_kwargs()
