@@ -23,6 +23,8 @@ generic ERP resources' included, is documented by the same rules and none is lis
   number and writes its Range bounds as strings ("maximum": "24.00"), which is not valid JSON
   Schema; they are documented as the strings they are, the bounds kept as `x-minimum`/
   `x-maximum` for people.
+- A `Range` that leaves its bound out (`min_inclusive=False`: an accuracy, a quantity that
+  must be positive) is `exclusiveMinimum`/`exclusiveMaximum`, which apispec leaves out.
 - Response schemas list every property as `required` (a dump writes every field), unless the
   schema is also a request body, where `required` means what the client must send.
 """
