@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -169,7 +169,14 @@ def handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
             422, "VALIDATION_ERROR", "The input is not valid.", errors=flatten_webargs(messages)
         )
     message = data.get("message") or exc.description or HTTPStatus(status).phrase
-    return envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
+    response = make_response(
+        envelope(status, HTTP_CODES.get(status, HTTPStatus(status).name), message)
+    )
+    # A 405 names the methods the URL takes (RFC 9110 15.5.6), as werkzeug's own answer does.
+    for key, value in exc.get_headers():
+        if key.lower() == "allow":
+            response.headers[key] = value
+    return response
 
 
 def handle_domain_error(exc: DomainError) -> ResponseReturnValue:

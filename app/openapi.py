@@ -23,6 +23,8 @@ generic ERP resources' included, is documented by the same rules and none is lis
   number and writes its Range bounds as strings ("maximum": "24.00"), which is not valid JSON
   Schema; they are documented as the strings they are, the bounds kept as `x-minimum`/
   `x-maximum` for people.
+- A `Range` that leaves its bound out (`min_inclusive=False`: an accuracy, a quantity that
+  must be positive) is `exclusiveMinimum`/`exclusiveMaximum`, which apispec leaves out.
 - Response schemas list every property as `required` (a dump writes every field), unless the
   schema is also a request body, where `required` means what the client must send.
 """
@@ -339,6 +341,30 @@ def decimal_string_properties(
     return found
 
 
+def exclusive_bounds(
+    _converter: Any, field: ma.fields.Field, ret: dict[str, Any], **_kwargs: Any
+) -> dict[str, Any]:
+    """apispec attribute function: a `Range` that leaves its bound out (`min_inclusive=False`,
+    an accuracy or a quantity that must be positive) is `exclusiveMinimum`/`exclusiveMaximum`
+    (booleans beside the bound in OpenAPI 3.0); apispec writes the bound alone. On a decimal
+    string the bounds are `x-` extensions, and so is this."""
+    found: dict[str, Any] = {}
+    for validator in field.validators:
+        if not isinstance(validator, ma.validate.Range):
+            continue
+        for side, bound, inclusive in (
+            ("Minimum", validator.min, validator.min_inclusive),
+            ("Maximum", validator.max, validator.max_inclusive),
+        ):
+            if bound is None or inclusive:
+                continue
+            for prefix in ("", "x-"):
+                said = ret.get(f"{prefix}{side.lower()}")
+                if said is not None and said == field._serialize(bound, None, None):
+                    found[f"{prefix}exclusive{side}"] = True
+    return found
+
+
 def nullable_reference(
     _converter: Any, field: ma.fields.Field, ret: dict[str, Any], **_kwargs: Any
 ) -> dict[str, Any]:
@@ -369,6 +395,7 @@ class SharedErrorResponsesPlugin(BasePlugin):
             if isinstance(plugin, MarshmallowPlugin) and plugin.converter is not None:
                 plugin.converter.add_attribute_function(decimal_string_properties)
                 plugin.converter.add_attribute_function(nullable_reference)
+                plugin.converter.add_attribute_function(exclusive_bounds)
         spec.components.schema("Error", schema=ErrorSchema)
         spec.components.schema(PAGINATION, schema=PaginationMetadataSchema)
         spec.components.parameter("IdempotencyKey", "header", IDEMPOTENCY_KEY, lazy=True)

@@ -8,7 +8,7 @@ import math
 import re
 import zoneinfo
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -170,6 +170,12 @@ class EachOnItsOwn(ma.fields.Raw):
     ) -> None:
         super().__init__(**kwargs)
         self.nested, self.schema, self.unreadable = nested, nested(), unreadable
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kw: Any) -> Any:
+        if value is None:  # null is an item that cannot be read, like any other (marshmallow
+            # would refuse the whole list for it before `_deserialize`)
+            return self.unreadable(value, {"_schema": ["Not an object."]}, {})
+        return super().deserialize(value, attr, data, **kw)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         errors: dict[Any, Any] = check_json_types(self.schema, value)
@@ -399,6 +405,26 @@ class Timestamp(ma.fields.AwareDateTime):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
+
+
+# "HH:MM" from "00:00" to "23:59", two digits each.
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class WallTime(ma.fields.Field):
+    """A wall-clock time "HH:MM"; the OpenAPI pattern is exactly what is accepted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "pattern": WALL_TIME_PATTERN, "example": "06:00"}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:
+        if not isinstance(value, str) or not re.fullmatch(WALL_TIME_PATTERN, value):
+            raise ma.ValidationError('A time "HH:MM" from "00:00" to "23:59".')
+        return time(int(value[:2]), int(value[3:]))
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return value if isinstance(value, str) or value is None else value.strftime("%H:%M")
 
 
 class DateOrTimestamp(ma.fields.Field):

@@ -11,6 +11,9 @@ offset, strings limited to the enumeration. Column `info` keys the resource laye
 - `defaulted`: a required column that a request may leave out, the service filling it (an
   invoice's number and due date).
 
+A column's `doc` is its field's OpenAPI description: where a table's service enforces a rule
+that a schema cannot state (a value typed by another column), the column says it.
+
 Every schema built here has a unique name (`<Model>`, `<Model>Create`, `<Model>Patch`,
 `<Model>QueryArgs`) in the OpenAPI document.
 """
@@ -33,6 +36,7 @@ from app.blueprints.common import (
     Timestamp,
 )
 from app.models.base import UTCDateTime, served
+from app.services.resources import sortable_fields
 
 if TYPE_CHECKING:
     from app.blueprints.resource import Resource
@@ -47,8 +51,12 @@ ORGANIZATION_DEFAULTS = frozenset({"currency"})
 READ_ONLY_MESSAGE = "Read-only: computed by the server."
 TEXT_LIMIT = 10_000  # characters of a `Text` column (notes, descriptions)
 INTEGER_RANGES = {False: (-(2**31), 2**31 - 1), True: (-(2**63), 2**63 - 1)}
-# `sort`: field names, comma-separated, each optionally preceded by `-`.
-SORT_PATTERN = r"^-?[a-z][a-z0-9_]*(,-?[a-z][a-z0-9_]*)*$"
+
+
+def sort_pattern(fields: tuple[str, ...]) -> str:
+    """`sort`: some of `fields`, comma-separated, each optionally preceded by `-`."""
+    one = "-?(" + "|".join(fields) + ")"
+    return f"^{one}(,{one})*$"
 
 
 def is_read_only(column: sa.Column[Any]) -> bool:
@@ -75,6 +83,8 @@ class FieldConverter(ModelConverter):
         kwargs.pop("places", None)  # DecimalString sets its own from the column's scale
         if column.key in ORGANIZATION_DEFAULTS or column.info.get("defaulted"):
             kwargs["required"] = False
+        if column.doc:  # a rule the column's type cannot state, said for the API's clients
+            kwargs["metadata"] = {**kwargs["metadata"], "description": column.doc}
 
     def column_field(self, column: sa.Column[Any], **overrides: Any) -> ma.fields.Field:
         kwargs = self.get_base_kwargs()
@@ -141,6 +151,19 @@ def _attribute(model: type[Any], column: sa.Column[Any]) -> str:
     return sa.inspect(model).get_property_by_column(column).key
 
 
+def reference_note(column: sa.Column[Any]) -> str | None:
+    """What a foreign key to a tenant table takes (`check_references`), which a schema cannot
+    state: said in the field's description."""
+    for key in column.foreign_keys:
+        table = key.column.table
+        if "organization_id" in table.c:
+            return (
+                f"The id of a `{table.name}` row of your organization (not deleted); "
+                "another id is a 422 (`No such record.`)."
+            )
+    return None
+
+
 def model_fields(model: type[Any], *, load: bool, partial: bool = False) -> dict[str, Any]:
     """Field per column: all of them for dumping; for loading, the writable ones."""
     result: dict[str, Any] = {}
@@ -153,6 +176,9 @@ def model_fields(model: type[Any], *, load: bool, partial: bool = False) -> dict
         field = CONVERTER.column_field(column, **wire)
         if not load or partial:
             field.required = False
+        if load and (note := reference_note(column)):
+            said = field.metadata.get("description")
+            field.metadata = {**field.metadata, "description": f"{said} {note}" if said else note}
         result[name] = field
     return result
 
@@ -231,10 +257,16 @@ def filter_columns(model: type[Any]) -> list[sa.Column[Any]]:
 def query_schema(res: Resource) -> type[ma.Schema]:
     fields: dict[str, Any] = {
         "sort": ma.fields.String(
-            validate=[ma.validate.Length(max=200), ma.validate.Regexp(SORT_PATTERN)],
+            validate=[
+                ma.validate.Length(max=200),
+                ma.validate.Regexp(
+                    sort_pattern(sortable_fields(res.model)),
+                    error="Comma-separated fields of this resource, each optionally after `-`.",
+                ),
+            ],
             metadata={
                 "description": "Comma-separated fields, `-` for descending "
-                "(e.g. `-created_at,name`); an unknown field is a 422.",
+                "(e.g. `-created_at,id`); another field is a 422.",
                 "example": "-created_at",
             },
         ),

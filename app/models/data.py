@@ -106,7 +106,12 @@ class SystemSetting(TenantRow, Base):
         choice(*SETTING_TYPES, name="data_type"), default="string"
     )
     # JSON holds every type; a decimal is kept as a string ("12.50") so it stays exact.
-    value: Mapped[Any] = mapped_column(JSONType)
+    value: Mapped[Any] = mapped_column(
+        JSONType,
+        doc="Of the setting's data_type (a 422 otherwise): string, a string; integer, a whole "
+        'number; decimal, a decimal as a string ("12.50") or a whole number; boolean, true or '
+        "false; json, an object or a list.",
+    )
     previous_value: Mapped[Any] = mapped_column(
         JSONType, nullable=True, default=None, info={"read_only": True}
     )

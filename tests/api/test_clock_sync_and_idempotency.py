@@ -171,6 +171,27 @@ def test_an_unreadable_punch_is_refused_alone_and_logged(client, employee, heade
     assert [payload for *_, payload in logged] == [text_lat, off_earth, no_time, "not a punch"]
 
 
+def test_a_null_punch_is_refused_alone(client, employee, headers, db):
+    """The OpenAPI document says a batch item is a punch or anything else, refused on its
+    own; null is such an item (it was a 422 for the whole batch)."""
+    response = client.post(
+        "/api/v1/clock/sync",
+        json={"punches": [None, punch("in", 5)]},
+        headers=headers(employee.user),
+    )
+    assert response.status_code == 200, response.get_json()
+    results = response.get_json()["results"]
+    assert [(r["status"], r["error"]) for r in results] == [
+        ("rejected", "VALIDATION_ERROR"),
+        ("accepted", None),
+    ]
+    assert results[0]["errors"] == {"_schema": ["Not an object."]}
+    logged = db.session.scalars(
+        sa.select(ClockEvent.payload).where(ClockEvent.decision == "rejected")
+    ).all()
+    assert logged == [None]
+
+
 def test_idempotency_key_replays_the_first_response(client, employee, headers, db):
     auth = {**headers(employee.user), "Idempotency-Key": "tap-42"}
     first = client.post("/api/v1/clock/in", json=PLACE, headers=auth)

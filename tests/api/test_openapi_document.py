@@ -248,6 +248,52 @@ def test_etags_are_documented_where_views_use_them(spec, _app):
     assert "If-Match" in parameter_names(spec, operation(spec, "updateTimeEntry"))
 
 
+def test_the_erp_resources_are_held_to_the_same_rules(spec):
+    """Every generic resource is in the document (so every rule above, which walks all
+    operations, holds for it), its list's `sort` names exactly the fields it sorts by, and its
+    bodies say what a foreign key takes."""
+    from app.blueprints.resource import REGISTRY
+    from app.services.resources import sortable_fields
+
+    paths = spec["paths"]
+    for table, registered in REGISTRY.items():
+        methods = {m.lower() for m in registered.resource.methods}
+        collection = {m for m in ("get", "post") if m in methods}
+        item = {m for m in ("get", "patch", "delete") if m in methods}
+        assert set(paths[registered.url]) & set(METHODS) == collection, table
+        assert set(paths[registered.url + "/{item_id}"]) & set(METHODS) == item, table
+        listing = paths[registered.url]["get"]
+        (sort,) = [p for p in listing["parameters"] if p.get("name") == "sort"]
+        fields = sortable_fields(registered.resource.model)
+        one = "-?(" + "|".join(fields) + ")"
+        assert sort["schema"]["pattern"] == f"^{one}(,{one})*$", table
+    quote = spec["components"]["schemas"]["QuoteCreate"]["properties"]["customer_id"]
+    assert quote["description"] == (
+        "The id of a `customers` row of your organization (not deleted); another id is a 422 "
+        "(`No such record.`)."
+    )
+
+
+def test_rules_the_schemas_state(spec):
+    schemas = spec["components"]["schemas"]
+    # an exclusive Range bound (accuracy must be positive)
+    assert schemas["Punch"]["properties"]["accuracy_m"] == {
+        "type": "number",
+        "minimum": 0.0,
+        "exclusiveMinimum": True,
+        "maximum": 1000000.0,
+    }
+    # the same on a decimal string, as an extension beside its x-minimum
+    quantity = schemas["PartToOrderCreate"]["properties"]["quantity"]
+    assert (quantity["x-minimum"], quantity["x-exclusiveMinimum"]) == ("0.000", True)
+    # wall-clock times: the pattern is exactly what is accepted
+    for name in ("ShiftTemplateCreate", "OvertimePolicy"):
+        for field, value in schemas[name]["properties"].items():
+            if value.get("example") == "06:00":
+                assert value["pattern"] == "^([01][0-9]|2[0-3]):[0-5][0-9]$", (name, field)
+    assert schemas["ShiftTemplateCreate"]["properties"]["start_time"]["pattern"]
+
+
 def test_the_export_file_is_a_binary_download(spec):
     op = operation(spec, "downloadPayrollExportFile")
     assert parameter_names(spec, op) == {"If-None-Match"}

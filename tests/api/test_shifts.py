@@ -78,6 +78,7 @@ def test_template_crud_and_validation(client, crew, headers, assert_error):
     assert (patched.get_json()["grace_minutes"], patched.get_json()["rounding"]) == (10, None)
     for bad in (
         {"start_time": "25:00"},
+        {"start_time": "8:05"},  # two digits each, as the OpenAPI pattern says
         {"days_of_week": [7]},
         {"days_of_week": [1, 1]},
         {"days_of_week": []},

@@ -3,6 +3,7 @@ token's id is never shown."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ def test_admin_lists_sessions_without_their_token_ids_and_revokes_one(
     assert row["user_id"] == str(worker.user_id) and row["revoked_at"] is None
     assert "refresh_jti" not in row
     assert client.get("/api/v1/user-sessions?sort=refresh_jti", headers=admin).status_code == 422
-    stored = db.session.get(UserSession, row["id"])
+    stored = db.session.get(UserSession, uuid.UUID(row["id"]))
     assert stored.refresh_jti not in listed.get_data(as_text=True)
 
     revoked = client.post(f"/api/v1/user-sessions/{row['id']}/revoke", headers=admin)

@@ -184,6 +184,8 @@ def _check_patch(acme: Any, registered: Registered, row_id: Any, etag: str, db: 
     if "PATCH" not in registered.resource.methods:
         response = acme.client.patch(url, json={}, headers=acme.auth["owner"])
         assert response.status_code == 405
+        allowed = set(response.headers["Allow"].split(", "))  # RFC 9110: what the URL takes
+        assert {"GET", "HEAD", "OPTIONS"} <= allowed and "PATCH" not in allowed
         return
     field = _writable_text_field(registered)
     body = {field: CHANGED} if field is not None else {}

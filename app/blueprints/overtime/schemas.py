@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import marshmallow as ma
 
-from app.blueprints.common import PageArgsSchema, Schema, Timestamp, TimeZone
+from app.blueprints.common import PageArgsSchema, Schema, Timestamp, TimeZone, WallTime
 from app.models.overtime import ALERT_KINDS, OVERTIME_RULES
 from overtime import seconds_to_hours
 
@@ -45,23 +44,6 @@ class DecimalString(ma.fields.Field):
             return f"{number:.{self.places}f}"
         text = f"{number.normalize():f}"
         return text if "." in text else text + ".0"
-
-
-class WallTime(ma.fields.Field):
-    """A wall-clock time "HH:MM"."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        metadata = {"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "06:00"}
-        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:
-        match = re.fullmatch(r"(\d{2}):(\d{2})", value) if isinstance(value, str) else None
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ma.ValidationError('A time "HH:MM" from "00:00" to "23:59".')
-        return time(int(match[1]), int(match[2]))
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return value if isinstance(value, str) or value is None else value.strftime("%H:%M")
 
 
 def _between(low: int, high: int) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.blueprints.common import TimeZone
+from app.blueprints.common import TimeZone, WallTime
 from app.blueprints.settings.schemas import AutoBreakSchema, RoundingSchema
 
 
@@ -18,11 +18,8 @@ MINUTES = ma.validate.Range(min=0, max=480)
 
 SHIFT_TEMPLATE_FIELDS: dict[str, ma.fields.Field] = {
     "name": ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255)),
-    "start_time": ma.fields.Time(
-        format="%H:%M", required=True, metadata={"description": "Local HH:MM."}
-    ),
-    "end_time": ma.fields.Time(
-        format="%H:%M",
+    "start_time": WallTime(required=True, metadata={"description": "Local HH:MM."}),
+    "end_time": WallTime(
         required=True,
         metadata={"description": "Local HH:MM; not after start_time means the next day."},
     ),
