@@ -4,13 +4,17 @@ the registry's decorator, and the exact messages of refusals a payroll clerk rea
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
 from payroll_exports.formats.adp import adp_text
+from payroll_exports.formats.quickbooks_iif import time_activities
+from payroll_exports.formats.xlsx import DETAIL_HEADER
 from payroll_exports.registry import FORMATS, register_format, render_export
 from payroll_exports.text import slugify
 
@@ -184,3 +188,44 @@ def test_quickbooks_settings_messages(ctx: ExportContext) -> None:
 )
 def test_slugify_trims_separators(text: str, max_length: int, expected: str) -> None:
     assert slugify(text, max_length=max_length) == expected
+
+
+def test_quickbooks_job_message_names_the_field_and_the_employee(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._job: the field and the employee in the refusal (mutants 5, 6, 9, 11, 12).
+    entry = make_detail(regular_seconds=3600, job_name="Roof\tΩ")
+    with pytest.raises(ExportError) as caught:
+        time_activities(ctx, [entry])
+    assert str(caught.value) == (
+        "The customer:job of José Núñez (employee_number 0042) is 'Roof Ω', which contains 'Ω' "
+        "(U+03A9) with no ASCII equivalent; this format only accepts ASCII, so correct the value "
+        "and export again."
+    )
+
+
+def test_quickbooks_note_joins_distinct_parts_once(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._note: "; " between parts (mutant 13), a repeated part once (mutant 5).
+    day = [
+        make_detail(regular_seconds=1800, task_title="Roof", note="ladder"),
+        make_detail(regular_seconds=1800, task_title="Roof"),
+        make_detail(regular_seconds=1800, task_title="Roof", note="ladder"),
+        make_detail(regular_seconds=1800, note="gutter"),
+    ]
+    [line] = time_activities(ctx, day)
+    # In detail_order: same start, so by task title ("" first), then note.
+    assert (line.minutes, line.note) == (120, "gutter; Roof; Roof: ladder")
+
+
+def test_xlsx_flags_are_comma_separated(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # xlsx._detail_rows: several flags in one cell, ", " between them (mutant 32).
+    entry = make_detail(regular_seconds=3600, flags=["OUTSIDE_GEOFENCE", "EDITED"])
+    rendered = get_format("xlsx").render(ctx, [], [entry])
+    sheet = openpyxl.load_workbook(io.BytesIO(rendered))["Detail"]
+    assert sheet.cell(row=2, column=DETAIL_HEADER.index("flags") + 1).value == (
+        "OUTSIDE_GEOFENCE, EDITED"
+    )
