@@ -1,12 +1,14 @@
 """Geofence behaviour that a mutation run (issue 20, docs/MUTATION.md) found no test reaching:
-the index's thresholds passed through, ``Fence.from_shape`` and iterating an index."""
+the index's thresholds passed through, ``Fence.from_shape``, iterating an index, and the lines no
+test reached (shape refusals, vectorised fix checks, reprs, empty projections)."""
 
 from __future__ import annotations
 
 import pytest
 
-from geofences import Decision, DecisionResult, Fence, FenceIndex
+from geofences import Decision, DecisionResult, Fence, FenceIndex, InvalidFix, InvalidGeometry
 from geofences.decision import decision_for_distance
+from geofences.geodesy import LocalFrame, max_segment_m
 from geofences.geometry import parse_geometry
 
 CENTRE = {"type": "Point", "coordinates": [13.405, 52.52]}
@@ -43,3 +45,86 @@ def test_an_index_iterates_its_fences_in_order(circle: Fence) -> None:
     index = FenceIndex([circle, other])
     assert [fence.fence_id for fence in index] == ["site-1", "site-2"]
     assert len(index) == 2
+
+
+@pytest.mark.parametrize(
+    ("geometry", "code", "reason"),
+    [
+        pytest.param(
+            {"type": "FeatureCollection", "features": []},
+            "wrong_type",
+            "unsupported geometry type 'FeatureCollection': expected Polygon, MultiPolygon or "
+            "Point with radius_m (a circle) (import a FeatureCollection feature by feature)",
+            id="feature-collection",
+        ),
+        pytest.param(
+            {"type": {"name": "Polygon"}, "coordinates": []},
+            "wrong_type",
+            'geometry "type" must be a string, got an object',
+            id="type-object",
+        ),
+        pytest.param(
+            {"type": "Polygon", "coordinates": {"ring": []}},
+            "not_an_array",
+            "coordinates must be an array of linear rings, got an object",
+            id="polygon-object",
+        ),
+        pytest.param(
+            {"type": "Polygon", "coordinates": [5]},
+            "not_an_array",
+            "coordinates[0] must be a linear ring (an array of positions), got a number (5)",
+            id="ring-number",
+        ),
+        pytest.param(
+            {"type": "Polygon", "coordinates": [{1, 2}]},
+            "not_an_array",
+            "coordinates[0] must be a linear ring (an array of positions), got set",
+            id="ring-not-json",
+        ),
+        pytest.param(
+            {"type": "MultiPolygon", "coordinates": [7]},
+            "not_an_array",
+            "coordinates[0] must be an array of linear rings, got a number (7)",
+            id="multipolygon-part-number",
+        ),
+        pytest.param(
+            {"type": "MultiPolygon", "coordinates": "abc"},
+            "not_an_array",
+            "coordinates must be an array of polygons, got a string ('abc')",
+            id="multipolygon-string",
+        ),
+    ],
+)
+def test_shape_refusals_name_what_was_found(geometry: object, code: str, reason: str) -> None:
+    with pytest.raises(InvalidGeometry) as caught:
+        parse_geometry(geometry)
+    assert (caught.value.code, caught.value.reason) == (code, reason)
+
+
+def test_vectorised_distances_refuse_bad_fixes(circle: Fence) -> None:
+    with pytest.raises(InvalidFix, match=r"^lats and lons must have the same shape$"):
+        circle.distances_m([52.52, 52.53], [13.405])
+    bounds = r"^every position must be within lat \[-90, 90\], lon \[-180, 180\]$"
+    with pytest.raises(InvalidFix, match=bounds):
+        circle.distances_m([90.5], [13.405])
+    with pytest.raises(InvalidFix, match=bounds):
+        circle.distances_m([52.52], [-180.5])
+    assert circle.distances_m([90.0, 52.52], [180.0, 13.405]).shape == (2,)
+
+
+def test_reprs_name_the_fence_and_the_frame(circle: Fence) -> None:
+    assert repr(circle) == (
+        "Fence(fence_id='site-1', kind='circle', centroid=(52.520000, 13.405000), across_m=100.0)"
+    )
+    assert repr(LocalFrame(13.405, 52.52)) == "LocalFrame(lon0=13.405, lat0=52.52)"
+
+
+def test_projecting_no_positions_gives_empty_arrays() -> None:
+    frame = LocalFrame(13.405, 52.52)
+    assert [a.tolist() for a in frame.project([], [])] == [[], [], []]
+    assert [a.tolist() for a in frame.to_geographic([], [])] == [[], []]
+
+
+def test_max_segment_at_the_equator_and_the_pole() -> None:
+    # No curvature at the equator: the longest piece; at the pole the curvature bound: the shortest.
+    assert (max_segment_m(0.0), max_segment_m(90.0), max_segment_m(-90.0)) == (500.0, 20.0, 20.0)
