@@ -17,6 +17,7 @@ from overtime import (
     Policy,
     RestGap,
     WorkInterval,
+    allocate_day_totals,
     allocate_weeks,
     apportion,
     compute_overtime,
@@ -114,6 +115,16 @@ def test_allocate_weeks_error_messages() -> None:
         allocate_weeks([[H] * 8], FLSA)
     with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
         allocate_weeks([[H] * 6 + [-1]], FLSA)
+
+
+def test_allocate_day_totals_error_messages() -> None:
+    with pytest.raises(ValueError, match=r"^a workweek has seven workdays$"):
+        allocate_day_totals([H] * 6, FLSA)
+    with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
+        allocate_day_totals([H] * 6 + [-1], FLSA)
+    # True is an int to numpy (it would count as 1 second), not a duration.
+    with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
+        allocate_day_totals([H] * 6 + [True], FLSA)
 
 
 # -- breaks apportioned across workdays --------------------------------------------------------
