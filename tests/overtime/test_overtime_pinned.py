@@ -110,6 +110,14 @@ def test_a_one_second_day_counts_toward_the_seventh_day() -> None:
     assert result.regular[0].tolist() == [1, 8 * H, 8 * H, 8 * H, 8 * H, 8 * H - 1, 0]
 
 
+def test_allocate_weeks_stays_exact_beyond_float_precision() -> None:
+    """Seconds are integers all the way: a float array would turn 2**53 + 1 into 2**53."""
+    result = allocate_weeks([[2**53 + 1, 0, 0, 0, 0, 0, 0]], FLSA)
+    assert result.regular[0].tolist() == [40 * H, 0, 0, 0, 0, 0, 0]
+    assert result.overtime[0].tolist() == [2**53 + 1 - 40 * H, 0, 0, 0, 0, 0, 0]
+    assert result.weekly_overtime.tolist() == [2**53 + 1 - 40 * H]
+
+
 def test_allocate_weeks_error_messages() -> None:
     with pytest.raises(ValueError, match=r"^a workweek has seven workdays$"):
         allocate_weeks([[H] * 8], FLSA)
