@@ -118,6 +118,13 @@ def test_allocate_weeks_stays_exact_beyond_float_precision() -> None:
     assert result.weekly_overtime.tolist() == [2**53 + 1 - 40 * H]
 
 
+def test_seventh_day_is_a_mask_of_weeks_under_every_policy() -> None:
+    """``seventh_day`` says per week whether the rule applied: usable to pick those weeks out."""
+    weeks = np.array([[H] * 7, [H] * 6 + [0]])
+    for policy, picked in ((CA, [[H] * 7]), (FLSA, [])):
+        assert weeks[allocate_weeks(weeks, policy).seventh_day].tolist() == picked
+
+
 def test_allocate_weeks_error_messages() -> None:
     with pytest.raises(ValueError, match=r"^a workweek has seven workdays$"):
         allocate_weeks([[H] * 8], FLSA)
