@@ -70,6 +70,14 @@ def test_the_guard_counts_the_multiplier_and_the_cents_factor() -> None:
     assert pay_amount(H, rate, Decimal("1.5")) == Decimal("416666666666.66")  # .655 half-up
 
 
+def test_a_multiplier_too_large_for_a_float_is_priced_exactly() -> None:
+    """The guard multiplies integers only: a multiplier of 1E+400 is past what a float holds
+    (a guard that halved its numerator with `/` raised OverflowError), yet priced exactly."""
+    rate_num, rate_den = rate_ratios([Decimal("1.00")])
+    cents = pay_cents(np.array([H]), rate_num, rate_den, Decimal("1E+400"))
+    assert cents.tolist() == [10**402]
+
+
 def test_the_guard_counts_the_multipliers_denominator() -> None:
     """A 1e-15 rate at 1.375 (11/8): rate denominator x 3600 x 8 is past int64; a guard that
     divided by the multiplier's denominator instead paid -0.04."""
