@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
 from payroll_exports.formats.adp import adp_text
@@ -229,3 +232,18 @@ def test_xlsx_flags_are_comma_separated(
     assert sheet.cell(row=2, column=DETAIL_HEADER.index("flags") + 1).value == (
         "OUTSIDE_GEOFENCE, EDITED"
     )
+
+
+def test_xlsx_missing_text_is_an_empty_cell_not_an_empty_string(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # xlsx._text: no task, job, flags, approver or note leaves those cells out altogether, so
+    # Excel sees them blank (ISBLANK, COUNTA); a zero-length string cell is not blank (mutant 10).
+    entry = make_detail(regular_seconds=3600)
+    rendered = get_format("xlsx").render(ctx, [], [entry])
+    with zipfile.ZipFile(io.BytesIO(rendered)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet2.xml").decode()
+    cells = re.findall(r'<c r="([A-Z]+)2"', sheet_xml)
+    blank = {"task", "job", "flags", "approver", "note"}
+    filled = [name for name in DETAIL_HEADER if name not in blank]
+    assert cells == [get_column_letter(DETAIL_HEADER.index(name) + 1) for name in filled]
