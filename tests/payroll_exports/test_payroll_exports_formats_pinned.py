@@ -19,7 +19,7 @@ from payroll_exports.formats.adp import adp_text
 from payroll_exports.formats.quickbooks_iif import time_activities
 from payroll_exports.formats.xlsx import DETAIL_HEADER
 from payroll_exports.registry import FORMATS, register_format, render_export
-from payroll_exports.text import slugify
+from payroll_exports.text import describe_employee, slugify, to_ascii, to_ascii_lossy
 
 
 @pytest.fixture
@@ -247,3 +247,49 @@ def test_xlsx_missing_text_is_an_empty_cell_not_an_empty_string(
     blank = {"task", "job", "flags", "approver", "note"}
     filled = [name for name in DETAIL_HEADER if name not in blank]
     assert cells == [get_column_letter(DETAIL_HEADER.index(name) + 1) for name in filled]
+
+
+def test_quickbooks_payroll_item_messages(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._setting and time_activities: the setting named in both refusals.
+    entry = make_detail(regular_seconds=3600)
+    with pytest.raises(ExportError) as caught:
+        time_activities(dataclasses.replace(ctx, quickbooks_overtime_item="Overtime Ω"), [entry])
+    assert str(caught.value) == (
+        "The QuickBooks overtime payroll item is 'Overtime Ω', which contains 'Ω' (U+03A9) with "
+        "no ASCII equivalent; this format only accepts ASCII, so correct the value and export "
+        "again."
+    )
+    with pytest.raises(ExportError) as caught:
+        time_activities(dataclasses.replace(ctx, quickbooks_double_time_item="\t"), [entry])
+    assert str(caught.value) == (
+        "The QuickBooks export needs the organization's QuickBooks double-time payroll item."
+    )
+
+
+def test_ascii_ends_at_127() -> None:
+    # DEL (127) is the last ASCII character; U+0080 is the first that is not.
+    assert to_ascii("~\x7f", field="note") == "~\x7f"
+    assert to_ascii_lossy("~\x7f\x80") == "~\x7f?"
+    with pytest.raises(ExportError) as caught:
+        to_ascii("\x80", field="note")
+    assert str(caught.value) == (
+        "The note is '\\x80', which contains '\\x80' (U+0080) with no ASCII equivalent; this "
+        "format only accepts ASCII, so correct the value and export again."
+    )
+
+
+def test_to_ascii_lists_every_character_it_cannot_spell() -> None:
+    with pytest.raises(ExportError) as caught:
+        to_ascii("∑Ω", field="job", employee="Ann Lee (employee_number 7)")
+    assert str(caught.value) == (
+        "The job of Ann Lee (employee_number 7) is '∑Ω', which contains 'Ω' (U+03A9), "
+        "'∑' (U+2211) with no ASCII equivalent; this format only accepts ASCII, so correct the "
+        "value and export again."
+    )
+
+
+def test_an_employee_without_a_name_is_named_by_number() -> None:
+    assert describe_employee("7", " ", "") == "employee_number 7"
+    assert describe_employee("7", "", "Lee") == "Lee (employee_number 7)"
