@@ -9,7 +9,7 @@ import pytest
 from geofences import Decision, DecisionResult, Fence, FenceIndex, InvalidFix, InvalidGeometry
 from geofences.decision import decision_for_distance
 from geofences.geodesy import LocalFrame, max_segment_m
-from geofences.geometry import parse_geometry
+from geofences.geometry import _topology_error, parse_geometry
 
 CENTRE = {"type": "Point", "coordinates": [13.405, 52.52]}
 
@@ -128,3 +128,18 @@ def test_projecting_no_positions_gives_empty_arrays() -> None:
 def test_max_segment_at_the_equator_and_the_pole() -> None:
     # No curvature at the equator: the longest piece; at the pole the curvature bound: the shortest.
     assert (max_segment_m(0.0), max_segment_m(90.0), max_segment_m(-90.0)) == (500.0, 20.0, 20.0)
+
+
+def test_a_topology_reason_without_a_location_is_passed_on_as_it_is() -> None:
+    # GEOS puts "[x y]" after every reason it gives today; one without (another GEOS version)
+    # still reaches the user, lower-cased, with no location and the generic code.
+    error = _topology_error("Nested Something", "coordinates[1]")
+    assert (error.code, error.reason) == (
+        "invalid_topology",
+        "invalid polygon at coordinates[1]: nested something",
+    )
+    located = _topology_error("Self-intersection[0.5 0.5]", "coordinates")
+    assert (located.code, located.reason) == (
+        "self_intersection",
+        "invalid polygon at coordinates: edges cross or overlap at [lon, lat] = [0.5, 0.5]",
+    )
