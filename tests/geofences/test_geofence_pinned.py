@@ -4,6 +4,8 @@ test reached (shape refusals, vectorised fix checks, reprs, empty projections)."
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from geofences import Decision, DecisionResult, Fence, FenceIndex, InvalidFix, InvalidGeometry
@@ -143,3 +145,20 @@ def test_a_topology_reason_without_a_location_is_passed_on_as_it_is() -> None:
         "self_intersection",
         "invalid polygon at coordinates: edges cross or overlap at [lon, lat] = [0.5, 0.5]",
     )
+
+
+def test_vectorised_distances_take_decimal_positions() -> None:
+    # Positions straight from numeric database columns are Decimals; a polygon fence tests them
+    # with shapely, which takes floats only (the arrays must be converted first).
+    square = Fence(
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [[13.40, 52.51], [13.41, 52.51], [13.41, 52.52], [13.40, 52.52], [13.40, 52.51]]
+            ],
+        }
+    )
+    lats, lons = [Decimal("52.515"), Decimal("52.53")], [Decimal("13.405"), Decimal("13.405")]
+    expected = [square.distance_m(52.515, 13.405), square.distance_m(52.53, 13.405)]
+    assert expected[0] == 0.0
+    assert square.distances_m(lats, lons).tolist() == expected
