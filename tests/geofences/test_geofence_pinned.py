@@ -4,12 +4,21 @@ test reached (shape refusals, vectorised fix checks, reprs, empty projections)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
-from geofences import Decision, DecisionResult, Fence, FenceIndex, InvalidFix, InvalidGeometry
-from geofences.decision import decision_for_distance
+from geofences import (
+    Decision,
+    DecisionResult,
+    Fence,
+    FenceIndex,
+    InvalidFix,
+    InvalidGeometry,
+    PolygonShape,
+)
+from geofences.decision import decide, decision_for_distance
 from geofences.geodesy import LocalFrame, max_segment_m
 from geofences.geometry import _topology_error, parse_geometry
 
@@ -162,3 +171,95 @@ def test_vectorised_distances_take_decimal_positions() -> None:
     expected = [square.distance_m(52.515, 13.405), square.distance_m(52.53, 13.405)]
     assert expected[0] == 0.0
     assert square.distances_m(lats, lons).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda fence: decide(fence, 52.52, 13.405, 5.0, buffer_m=-1),
+            "buffer_m must be a finite number >= 0, got -1",
+        ),
+        (
+            lambda fence: decide(fence, 52.52, 13.405, 5.0, max_accuracy_m=0),
+            "max_accuracy_m must be a finite number > 0, got 0",
+        ),
+        (
+            lambda fence: decide(fence, 52.52, 13.405, 0),
+            "accuracy_m must be a finite number > 0, got 0",
+        ),
+        (
+            lambda fence: FenceIndex([fence]).within(52.52, 13.405, -1.0),
+            "max_distance_m must be a finite number >= 0, got -1.0",
+        ),
+    ],
+)
+def test_threshold_refusals_name_the_threshold(
+    circle: Fence, call: Callable[[Fence], object], message: str
+) -> None:
+    with pytest.raises(InvalidFix) as caught:
+        call(circle)
+    assert str(caught.value) == message
+
+
+def test_half_a_metre_outside_is_not_inside(circle: Fence) -> None:
+    # 50.5 m due north of the centre of the 50 m circle.
+    lons, lats = LocalFrame(13.405, 52.52).to_geographic([0.0], [50.5])
+    lat, lon = float(lats[0]), float(lons[0])
+    assert round(circle.distance_m(lat, lon), 6) == 0.5
+    assert (circle.contains(lat, lon), circle.contains(52.52, 13.405)) == (False, True)
+    index = FenceIndex([circle])
+    assert index.containing(lat, lon) == []
+    assert [n.fence.fence_id for n in index.containing(52.52, 13.405)] == ["site-1"]
+
+
+def test_a_long_string_is_shown_cut_at_40_characters() -> None:
+    with pytest.raises(InvalidGeometry) as caught:
+        parse_geometry("x" * 50)
+    assert caught.value.reason == f"geometry must be a GeoJSON object, got a string ('{'x' * 40}')"
+
+
+def _squares(*corners: tuple[float, float, float]) -> dict[str, object]:
+    """A MultiPolygon of squares given as (x, y, side) in hundredths of a degree from 13.4 E,
+    52.5 N."""
+    polygons = []
+    for x, y, side in corners:
+        ring = [(x, y), (x + side, y), (x + side, y + side), (x, y + side), (x, y)]
+        polygons.append([[[13.4 + px / 100, 52.5 + py / 100] for px, py in ring]])
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+@pytest.mark.parametrize(
+    ("squares", "code", "reason"),
+    [
+        pytest.param(
+            [(0, 0, 1), (1, 0, 1)],
+            "overlapping_polygons",
+            "MultiPolygon polygons coordinates[0] and coordinates[1] overlap or share an edge at "
+            "[lon, lat] = [13.41, 52.5]; merge them into one polygon",
+            id="shared-edge",
+        ),
+        pytest.param(
+            # 0 and 1 touch at a corner only (allowed); the search goes on to 0 and 2.
+            [(0, 0, 1), (1, 1, 1), (0, 1, 1)],
+            "overlapping_polygons",
+            "MultiPolygon polygons coordinates[0] and coordinates[2] overlap or share an edge at "
+            "[lon, lat] = [13.41, 52.51]; merge them into one polygon",
+            id="after-a-corner",
+        ),
+        pytest.param(
+            [(0.2, 0.2, 0.5), (0, 0, 2)],
+            "nested_shells",
+            "MultiPolygon polygons coordinates[0] and coordinates[1] are nested: one lies inside "
+            "the other",
+            id="first-inside-second",
+        ),
+    ],
+)
+def test_multipolygon_parts_that_interact(
+    squares: list[tuple[float, float, float]], code: str, reason: str
+) -> None:
+    with pytest.raises(InvalidGeometry) as caught:
+        parse_geometry(_squares(*squares))
+    assert (caught.value.code, caught.value.reason) == (code, reason)
+    assert isinstance(parse_geometry(_squares((0, 0, 1), (1, 1, 1))), PolygonShape)
