@@ -263,3 +263,10 @@ def test_multipolygon_parts_that_interact(
         parse_geometry(_squares(*squares))
     assert (caught.value.code, caught.value.reason) == (code, reason)
     assert isinstance(parse_geometry(_squares((0, 0, 1), (1, 1, 1))), PolygonShape)
+
+
+def test_invalid_geometry_has_a_generic_code_unless_given_one() -> None:
+    assert (InvalidGeometry("bad").code, InvalidGeometry("bad", code="wrong_type").code) == (
+        "invalid_geometry",
+        "wrong_type",
+    )
