@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from geofences import (
@@ -167,7 +168,8 @@ def test_vectorised_distances_take_decimal_positions() -> None:
             ],
         }
     )
-    lats, lons = [Decimal("52.515"), Decimal("52.53")], [Decimal("13.405"), Decimal("13.405")]
+    lats = np.array([Decimal("52.515"), Decimal("52.53")], dtype=object)
+    lons = np.array([Decimal("13.405"), Decimal("13.405")], dtype=object)
     expected = [square.distance_m(52.515, 13.405), square.distance_m(52.53, 13.405)]
     assert expected[0] == 0.0
     assert square.distances_m(lats, lons).tolist() == expected
