@@ -17,6 +17,7 @@ from overtime import (
     Policy,
     RestGap,
     WorkInterval,
+    allocate_day_totals,
     allocate_weeks,
     apportion,
     compute_overtime,
@@ -69,6 +70,14 @@ def test_the_guard_counts_the_multiplier_and_the_cents_factor() -> None:
     assert pay_amount(H, rate, Decimal("1.5")) == Decimal("416666666666.66")  # .655 half-up
 
 
+def test_a_multiplier_too_large_for_a_float_is_priced_exactly() -> None:
+    """The guard multiplies integers only: a multiplier of 1E+400 is past what a float holds
+    (a guard that halved its numerator with `/` raised OverflowError), yet priced exactly."""
+    rate_num, rate_den = rate_ratios([Decimal("1.00")])
+    cents = pay_cents(np.array([H]), rate_num, rate_den, Decimal("1E+400"))
+    assert cents.tolist() == [10**402]
+
+
 def test_the_guard_counts_the_multipliers_denominator() -> None:
     """A 1e-15 rate at 1.375 (11/8): rate denominator x 3600 x 8 is past int64; a guard that
     divided by the multiplier's denominator instead paid -0.04."""
@@ -109,11 +118,36 @@ def test_a_one_second_day_counts_toward_the_seventh_day() -> None:
     assert result.regular[0].tolist() == [1, 8 * H, 8 * H, 8 * H, 8 * H, 8 * H - 1, 0]
 
 
+def test_allocate_weeks_stays_exact_beyond_float_precision() -> None:
+    """Seconds are integers all the way: a float array would turn 2**53 + 1 into 2**53."""
+    result = allocate_weeks([[2**53 + 1, 0, 0, 0, 0, 0, 0]], FLSA)
+    assert result.regular[0].tolist() == [40 * H, 0, 0, 0, 0, 0, 0]
+    assert result.overtime[0].tolist() == [2**53 + 1 - 40 * H, 0, 0, 0, 0, 0, 0]
+    assert result.weekly_overtime.tolist() == [2**53 + 1 - 40 * H]
+
+
+def test_seventh_day_is_a_mask_of_weeks_under_every_policy() -> None:
+    """``seventh_day`` says per week whether the rule applied: usable to pick those weeks out."""
+    weeks = np.array([[H] * 7, [H] * 6 + [0]])
+    for policy, picked in ((CA, [[H] * 7]), (FLSA, [])):
+        assert weeks[allocate_weeks(weeks, policy).seventh_day].tolist() == picked
+
+
 def test_allocate_weeks_error_messages() -> None:
     with pytest.raises(ValueError, match=r"^a workweek has seven workdays$"):
         allocate_weeks([[H] * 8], FLSA)
     with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
         allocate_weeks([[H] * 6 + [-1]], FLSA)
+
+
+def test_allocate_day_totals_error_messages() -> None:
+    with pytest.raises(ValueError, match=r"^a workweek has seven workdays$"):
+        allocate_day_totals([H] * 6, FLSA)
+    with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
+        allocate_day_totals([H] * 6 + [-1], FLSA)
+    # True is an int to numpy (it would count as 1 second), not a duration.
+    with pytest.raises(ValueError, match=r"^worked seconds must be non-negative ints$"):
+        allocate_day_totals([H] * 6 + [True], FLSA)
 
 
 # -- breaks apportioned across workdays --------------------------------------------------------

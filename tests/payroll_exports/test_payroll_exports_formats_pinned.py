@@ -4,15 +4,22 @@ the registry's decorator, and the exact messages of refusals a payroll clerk rea
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from payroll_exports import EmployeeTotals, EntryDetail, ExportContext, ExportError, get_format
 from payroll_exports.formats.adp import adp_text
+from payroll_exports.formats.quickbooks_iif import time_activities
+from payroll_exports.formats.xlsx import DETAIL_HEADER
 from payroll_exports.registry import FORMATS, register_format, render_export
-from payroll_exports.text import slugify
+from payroll_exports.text import describe_employee, slugify, to_ascii, to_ascii_lossy
 
 
 @pytest.fixture
@@ -184,3 +191,105 @@ def test_quickbooks_settings_messages(ctx: ExportContext) -> None:
 )
 def test_slugify_trims_separators(text: str, max_length: int, expected: str) -> None:
     assert slugify(text, max_length=max_length) == expected
+
+
+def test_quickbooks_job_message_names_the_field_and_the_employee(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._job: the field and the employee in the refusal (mutants 5, 6, 9, 11, 12).
+    entry = make_detail(regular_seconds=3600, job_name="Roof\tΩ")
+    with pytest.raises(ExportError) as caught:
+        time_activities(ctx, [entry])
+    assert str(caught.value) == (
+        "The customer:job of José Núñez (employee_number 0042) is 'Roof Ω', which contains 'Ω' "
+        "(U+03A9) with no ASCII equivalent; this format only accepts ASCII, so correct the value "
+        "and export again."
+    )
+
+
+def test_quickbooks_note_joins_distinct_parts_once(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._note: "; " between parts (mutant 13), a repeated part once (mutant 5).
+    day = [
+        make_detail(regular_seconds=1800, task_title="Roof", note="ladder"),
+        make_detail(regular_seconds=1800, task_title="Roof"),
+        make_detail(regular_seconds=1800, task_title="Roof", note="ladder"),
+        make_detail(regular_seconds=1800, note="gutter"),
+    ]
+    [line] = time_activities(ctx, day)
+    # In detail_order: same start, so by task title ("" first), then note.
+    assert (line.minutes, line.note) == (120, "gutter; Roof; Roof: ladder")
+
+
+def test_xlsx_flags_are_comma_separated(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # xlsx._detail_rows: several flags in one cell, ", " between them (mutant 32).
+    entry = make_detail(regular_seconds=3600, flags=["OUTSIDE_GEOFENCE", "EDITED"])
+    rendered = get_format("xlsx").render(ctx, [], [entry])
+    sheet = openpyxl.load_workbook(io.BytesIO(rendered))["Detail"]
+    assert sheet.cell(row=2, column=DETAIL_HEADER.index("flags") + 1).value == (
+        "OUTSIDE_GEOFENCE, EDITED"
+    )
+
+
+def test_xlsx_missing_text_is_an_empty_cell_not_an_empty_string(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # xlsx._text: no task, job, flags, approver or note leaves those cells out altogether, so
+    # Excel sees them blank (ISBLANK, COUNTA); a zero-length string cell is not blank (mutant 10).
+    entry = make_detail(regular_seconds=3600)
+    rendered = get_format("xlsx").render(ctx, [], [entry])
+    with zipfile.ZipFile(io.BytesIO(rendered)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet2.xml").decode()
+    cells = re.findall(r'<c r="([A-Z]+)2"', sheet_xml)
+    blank = {"task", "job", "flags", "approver", "note"}
+    filled = [name for name in DETAIL_HEADER if name not in blank]
+    assert cells == [get_column_letter(DETAIL_HEADER.index(name) + 1) for name in filled]
+
+
+def test_quickbooks_payroll_item_messages(
+    ctx: ExportContext, make_detail: Callable[..., EntryDetail]
+) -> None:
+    # quickbooks_iif._setting and time_activities: the setting named in both refusals.
+    entry = make_detail(regular_seconds=3600)
+    with pytest.raises(ExportError) as caught:
+        time_activities(dataclasses.replace(ctx, quickbooks_overtime_item="Overtime Ω"), [entry])
+    assert str(caught.value) == (
+        "The QuickBooks overtime payroll item is 'Overtime Ω', which contains 'Ω' (U+03A9) with "
+        "no ASCII equivalent; this format only accepts ASCII, so correct the value and export "
+        "again."
+    )
+    with pytest.raises(ExportError) as caught:
+        time_activities(dataclasses.replace(ctx, quickbooks_double_time_item="\t"), [entry])
+    assert str(caught.value) == (
+        "The QuickBooks export needs the organization's QuickBooks double-time payroll item."
+    )
+
+
+def test_ascii_ends_at_127() -> None:
+    # DEL (127) is the last ASCII character; U+0080 is the first that is not.
+    assert to_ascii("~\x7f", field="note") == "~\x7f"
+    assert to_ascii_lossy("~\x7f\x80") == "~\x7f?"
+    with pytest.raises(ExportError) as caught:
+        to_ascii("\x80", field="note")
+    assert str(caught.value) == (
+        "The note is '\\x80', which contains '\\x80' (U+0080) with no ASCII equivalent; this "
+        "format only accepts ASCII, so correct the value and export again."
+    )
+
+
+def test_to_ascii_lists_every_character_it_cannot_spell() -> None:
+    with pytest.raises(ExportError) as caught:
+        to_ascii("∑Ω", field="job", employee="Ann Lee (employee_number 7)")
+    assert str(caught.value) == (
+        "The job of Ann Lee (employee_number 7) is '∑Ω', which contains 'Ω' (U+03A9), "
+        "'∑' (U+2211) with no ASCII equivalent; this format only accepts ASCII, so correct the "
+        "value and export again."
+    )
+
+
+def test_an_employee_without_a_name_is_named_by_number() -> None:
+    assert describe_employee("7", " ", "") == "employee_number 7"
+    assert describe_employee("7", "", "Lee") == "Lee (employee_number 7)"

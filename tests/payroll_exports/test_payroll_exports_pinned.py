@@ -50,6 +50,10 @@ def test_negative_hours_round_half_away_from_zero(seconds: int, expected: str) -
         (-36, "0.40", "1", "0.00"),  # -0.004: no negative zero
         (-5400, "25.50", "1.5", "-57.38"),  # -57.375, the mirror of a positive line
         (-180, "12.35", "2.0", "-1.24"),  # -1.235
+        # The minus may sit on the rate or the multiplier alone, not only on the hours.
+        (1800, "-10.01", "1", "-5.01"),
+        (1800, "10.01", "-1", "-5.01"),
+        (3600, "-25.50", "-1.5", "38.25"),
     ],
 )
 def test_negative_pay_lines_mirror_positive_ones(
@@ -57,7 +61,8 @@ def test_negative_pay_lines_mirror_positive_ones(
 ) -> None:
     amount = pay_line(seconds, Decimal(rate), Decimal(multiplier))
     assert str(amount) == expected
-    assert str(pay_line(-seconds, Decimal(rate), Decimal(multiplier))) == expected.lstrip("-")
+    mirrored = str(pay_line(abs(seconds), abs(Decimal(rate)), abs(Decimal(multiplier))))
+    assert mirrored == expected.lstrip("-")
 
 
 def test_round_half_up_keeps_the_requested_places() -> None:
