@@ -23,7 +23,13 @@ from app.models.crm import (
     Lead,
     Ticket,
 )
-from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
+from app.models.data import (
+    DataImport,
+    DataImportFile,
+    ImportRowError,
+    ImportTemplate,
+    SystemSetting,
+)
 from app.models.identity import Department, Employee, Organization, User, UserSession, Workspace
 from app.models.inventory import (
     InventoryAdjustment,
@@ -100,6 +106,7 @@ __all__ = [
     "CustomerAddress",
     "CustomerContact",
     "DataImport",
+    "DataImportFile",
     "Deal",
     "DealActivity",
     "DealProduct",
