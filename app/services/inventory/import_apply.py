@@ -53,9 +53,9 @@ def _new_product(actor: User, part: Part) -> Product:
         "cost": part.cost,
         "reorder_point": part.reorder_point,
         "track_inventory": part.tracked,
-        "stock_level": ZERO if part.tracked else None,
-        "reserved_quantity": ZERO if part.tracked else None,
     }
+    if part.tracked:  # an untracked one keeps the model's defaults, as with POST /products
+        data["stock_level"], data["reserved_quantity"] = ZERO, ZERO
     product = Product(**data, **defaults(Product, actor, data))
     db.session.add(product)
     return product
@@ -69,8 +69,8 @@ def _update_product(product: Product, part: Part) -> None:
 
 
 def _change(product: Product, part: Part, mode: str) -> Decimal:
-    assert product.stock_level is not None
-    return part.quantity if mode == "add" else part.quantity - product.stock_level
+    level = product.stock_level or ZERO
+    return part.quantity if mode == "add" else part.quantity - level
 
 
 def apply_parts(actor: User, data_import: DataImport, parts: Sequence[Part]) -> list[Issue]:
@@ -84,7 +84,7 @@ def apply_parts(actor: User, data_import: DataImport, parts: Sequence[Part]) -> 
             product = _new_product(actor, part)
         else:
             _update_product(product, part)
-        if not product.track_inventory or product.stock_level is None:
+        if not product.track_inventory:
             if part.quantity > 0:
                 warnings.append(
                     Issue(
@@ -112,6 +112,6 @@ def apply_parts(actor: User, data_import: DataImport, parts: Sequence[Part]) -> 
         for key, value in defaults(StockMovement, actor, {}).items():
             setattr(movement, key, value)
         db.session.add(movement)
-        product.stock_level = product.stock_level + change
+        product.stock_level = (product.stock_level or ZERO) + change
     db.session.flush()
     return warnings

@@ -30,6 +30,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.models import DataImport, DataImportFile, ImportRowError, Organization, User
 from app.models.base import utcnow
+from app.models.inventory import Product, StockMovement
 from app.openapi import raises
 from app.services import audit, outbox
 from app.services.inventory import import_rows
@@ -182,6 +183,13 @@ def _chunk(parsed: Parsed, index: int) -> tuple[list[int], list[import_rows.Part
     return rows, parts, [i for i in parsed.issues if i.row_number in here]
 
 
+def _let_go() -> None:
+    """The chunk's rows leave the session, so that it does not grow with the file."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Product | StockMovement | ImportRowError):
+            db.session.expunge(obj)
+
+
 def run(import_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None) -> str:
     """Import the file (see the module docstring); returns the import's final status."""
     data_import = db.session.get(DataImport, import_id)
@@ -215,9 +223,7 @@ def run(import_id: uuid.UUID, progress: Callable[[int], None] = lambda _p: None)
         data_import.succeeded_rows += len(rows) - failed_here
         data_import.warning_count += sum(1 for i in issues if i.severity == "warning")
         db.session.commit()
-        db.session.expunge_all()  # the chunk's products leave the session: flushes stay small
-        data_import = db.session.get(DataImport, import_id)
-        assert data_import is not None
+        _let_go()
         progress(int(100 * data_import.processed_rows / max(1, len(parsed.rows))))
     _finish(data_import, "completed")
     return "completed"
