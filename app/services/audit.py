@@ -8,6 +8,7 @@ the same transaction as the change (a rolled-back write leaves no audit row eith
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -110,17 +111,30 @@ def _row(
     organization_id = getattr(obj, "organization_id", None)
     if obj.__tablename__ == "organizations":
         organization_id = obj.id  # type: ignore[attr-defined]
+    keys = (organization_id, getattr(obj, "workspace_id", None), obj.id)  # type: ignore[attr-defined]
+    return _entry(obj.__tablename__, keys, action, old, new, _who(ctx))
+
+
+def _entry(
+    entity_type: str,
+    keys: tuple[Any, Any, Any],
+    action: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    who: dict[str, Any],
+) -> dict[str, Any]:
+    """An audit row of the entity `keys` = (organization id, workspace id, id)."""
     return {
         "id": uuid.uuid4(),
-        "organization_id": organization_id,
-        "workspace_id": getattr(obj, "workspace_id", None),
-        "entity_type": obj.__tablename__,
-        "entity_id": obj.id,  # type: ignore[attr-defined]
+        "organization_id": keys[0],
+        "workspace_id": keys[1],
+        "entity_type": entity_type,
+        "entity_id": keys[2],
         "action": action,
         "old_values": old,
         "new_values": new,
         "changes": sorted((new or old or {}).keys()),
-        **_who(ctx),
+        **who,
     }
 
 
@@ -162,6 +176,28 @@ def record(
     row["metadata"] = metadata or {}
     row["changes"] = None
     db.session.connection().execute(sa.insert(AUDIT_TABLE), [row])
+
+
+def record_created(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """The `CREATE` audit rows of rows inserted set-based (a bulk import), not through the
+    session: what the flush listener writes for ORM inserts. `rows` hold every inserted value,
+    keyed by attribute."""
+    from app.extensions import db
+
+    if not model.__audited__ or not rows:
+        return
+    columns = [
+        (p.key, p.columns[0].name)
+        for p in sa.inspect(model).column_attrs
+        if p.key not in model.__audit_exclude__
+    ]
+    who = _who(current_context())
+    entries = []
+    for row in rows:
+        new = {name: _jsonable(row.get(key)) for key, name in columns}
+        keys = (row.get("organization_id"), row.get("workspace_id"), row["id"])
+        entries.append(_entry(model.__tablename__, keys, "CREATE", None, new, who))
+    db.session.connection().execute(sa.insert(AUDIT_TABLE), entries)
 
 
 def _sqlite_uuid4() -> sa.ColumnElement[Any]:

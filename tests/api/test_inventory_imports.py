@@ -383,7 +383,10 @@ def test_roles_and_tenants(client, owner, make_org, make_employee, headers, asse
     employee = make_employee(owner, role="employee").user
     created = upload(client, headers(manager), SOFT_SME)
     response = client.post(
-        "/api/v1/inventory/imports", data=SOFT_SME, content_type="text/csv", headers=headers(employee)
+        "/api/v1/inventory/imports",
+        data=SOFT_SME,
+        content_type="text/csv",
+        headers=headers(employee),
     )
     assert_error(response, 403, "FORBIDDEN")
     other = headers(make_org(name="Other"))

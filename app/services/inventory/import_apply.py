@@ -22,9 +22,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import DataImport, User
 from app.models.inventory import Product, StockMovement
+from app.services import audit
 from app.services.inventory.import_rows import Issue, Part
 from app.services.resources import defaults
 from app.services.tenancy import scoped
@@ -44,8 +47,25 @@ def lock_existing(actor: User, codes: Sequence[str]) -> dict[str, Product]:
     return {p.code: p for p in db.session.scalars(stmt)}
 
 
-def _new_product(actor: User, part: Part) -> Product:
+def _full_row(model: type[Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Every column's value for a set-based INSERT: `data`, else the column's default."""
+    row: dict[str, Any] = {}
+    for column in sa.inspect(model).columns:
+        if column.computed is not None:
+            continue
+        if column.key in data:
+            row[column.key] = data[column.key]
+        elif column.default is not None:
+            default: Any = column.default
+            row[column.key] = default.arg(None) if default.is_callable else default.arg
+        else:
+            row[column.key] = None
+    return row
+
+
+def _new_product(part: Part, filled: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
+        **filled,
         "id": uuid.uuid4(),
         "code": part.code,
         "name": part.name,
@@ -54,11 +74,7 @@ def _new_product(actor: User, part: Part) -> Product:
         "reorder_point": part.reorder_point,
         "track_inventory": part.tracked,
     }
-    if part.tracked:  # an untracked one keeps the model's defaults, as with POST /products
-        data["stock_level"], data["reserved_quantity"] = ZERO, ZERO
-    product = Product(**data, **defaults(Product, actor, data))
-    db.session.add(product)
-    return product
+    return _full_row(Product, data)
 
 
 def _update_product(product: Product, part: Part) -> None:
@@ -68,9 +84,23 @@ def _update_product(product: Product, part: Part) -> None:
     product.reorder_point = max(product.reorder_point, part.reorder_point)
 
 
-def _change(product: Product, part: Part, mode: str) -> Decimal:
-    level = product.stock_level or ZERO
-    return part.quantity if mode == "add" else part.quantity - level
+def _quantity_ignored(part: Part) -> Issue:
+    return Issue(
+        part.rows[0],
+        "quantity",
+        str(part.quantity),
+        "QUANTITY_IGNORED",
+        f"{part.code} does not track inventory: its quantity was not posted.",
+        "warning",
+    )
+
+
+def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT (a statement parsed once, whatever the number of rows) and the
+    rows' CREATE audit rows."""
+    if rows:
+        db.session.execute(sa.insert(model.__table__), rows)
+        audit.record_created(model, rows)
 
 
 def apply_parts(actor: User, data_import: DataImport, parts: Sequence[Part]) -> list[Issue]:
@@ -78,40 +108,44 @@ def apply_parts(actor: User, data_import: DataImport, parts: Sequence[Part]) -> 
     existing = lock_existing(actor, [p.code for p in parts])
     warnings: list[Issue] = []
     reason = f"Import of {data_import.file_name} ({data_import.mode})"
+    # What the server fills (tenant, creator, currency), once for the chunk.
+    product_defaults = defaults(Product, actor, {})
+    movement_defaults = defaults(StockMovement, actor, {})
+    created: list[dict[str, Any]] = []
+    movements: list[dict[str, Any]] = []
     for part in parts:
         product = existing.get(part.code)
         if product is None:
-            product = _new_product(actor, part)
+            row = _new_product(part, product_defaults)
+            created.append(row)
+            level, tracked, cost = row["stock_level"], part.tracked, part.cost
         else:
             _update_product(product, part)
-        if not product.track_inventory:
+            level, tracked, cost = product.stock_level, product.track_inventory, product.cost
+        if not tracked:
             if part.quantity > 0:
-                warnings.append(
-                    Issue(
-                        part.rows[0],
-                        "quantity",
-                        str(part.quantity),
-                        "QUANTITY_IGNORED",
-                        f"{part.code} does not track inventory: its quantity was not posted.",
-                        "warning",
-                    )
-                )
+                warnings.append(_quantity_ignored(part))
             continue
-        change = _change(product, part, data_import.mode)
+        change = part.quantity if data_import.mode == "add" else part.quantity - (level or ZERO)
         if change == 0:
             continue
-        movement = StockMovement(
-            product_id=product.id,
-            quantity=change,
-            type="import",
-            reference_type="data_import",
-            reference_id=data_import.id,
-            unit_cost=product.cost,
-            reason=reason,
-        )
-        for key, value in defaults(StockMovement, actor, {}).items():
-            setattr(movement, key, value)
-        db.session.add(movement)
-        product.stock_level = (product.stock_level or ZERO) + change
-    db.session.flush()
+        data = {
+            **movement_defaults,
+            "id": uuid.uuid4(),
+            "product_id": row["id"] if product is None else product.id,
+            "quantity": change,
+            "type": "import",
+            "reference_type": "data_import",
+            "reference_id": data_import.id,
+            "unit_cost": cost,
+            "reason": reason,
+        }
+        movements.append(_full_row(StockMovement, data))
+        if product is None:
+            row["stock_level"] = (level or ZERO) + change
+        else:
+            product.stock_level = (level or ZERO) + change
+    db.session.flush()  # the existing products' changes (audited by the session listener)
+    _insert(Product, created)
+    _insert(StockMovement, movements)
     return warnings
