@@ -244,6 +244,8 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
 ROW_FACTORIES["production.bom_cost:item_id"] = functools.partial(
     _resource_row, table="bills_of_materials"
 )
+# `/data-imports/<import_id>/errors`: an import's own route beside the generic ones.
+ROW_FACTORIES["import_id"] = functools.partial(_resource_row, table="data_imports")
 
 
 def factory_key(endpoint: str, variable: str) -> str | None:
@@ -444,6 +446,8 @@ class OpenAPI:
         if "requestBody" not in operation:
             return None
         content = self.resolve(operation["requestBody"])["content"]
+        if "application/json" not in content:
+            return None  # a file upload (multipart/form-data, text/csv): no JSON body to vary
         return self.resolve(content["application/json"]["schema"])
 
     def properties(self, schema: dict[str, Any]) -> dict[str, dict[str, Any]]:

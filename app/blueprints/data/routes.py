@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
+
 from app.blueprints.common import Blueprint, Timestamp
 from app.blueprints.resource import APPEND_ONLY, READ_ONLY, Resource, register
 from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
@@ -11,7 +13,7 @@ blp = Blueprint("data", __name__, url_prefix="/api/v1", description="Data manage
 
 # Imports are made by `POST /inventory/imports` and written by their job (ERP II). ERP_API.md
 # names their timestamps `created` and `updated`: both spellings are served.
-IMPORT_TIMESTAMPS = {
+IMPORT_TIMESTAMPS: dict[str, ma.fields.Field] = {
     "created": Timestamp(dump_only=True, attribute="created_at"),
     "updated": Timestamp(dump_only=True, attribute="updated_at"),
 }
