@@ -182,7 +182,7 @@ def record_created(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """The `CREATE` audit rows of rows inserted set-based (a bulk import), not through the
     session: what the flush listener writes for ORM inserts. `rows` hold every inserted value,
     keyed by attribute."""
-    from app.extensions import db
+    from app.services import bulk
 
     if not model.__audited__ or not rows:
         return
@@ -197,7 +197,7 @@ def record_created(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
         new = {name: _jsonable(row.get(key)) for key, name in columns}
         keys = (row.get("organization_id"), row.get("workspace_id"), row["id"])
         entries.append(_entry(model.__tablename__, keys, "CREATE", None, new, who))
-    db.session.connection().execute(sa.insert(AUDIT_TABLE), entries)
+    bulk.insert_rows(AUDIT_TABLE, entries)
 
 
 def _sqlite_uuid4() -> sa.ColumnElement[Any]:
