@@ -178,23 +178,38 @@ def record(
     db.session.connection().execute(sa.insert(AUDIT_TABLE), [row])
 
 
+def _converter(column: sa.Column[Any]) -> Any:
+    """What `_jsonable` does to a non-null value of this column, decided once per column."""
+    kind = column.type
+    kind = getattr(kind, "impl", kind) if isinstance(kind, sa.types.TypeDecorator) else kind
+    if isinstance(kind, sa.Uuid | sa.Numeric):
+        return str
+    if isinstance(kind, sa.DateTime | sa.Date | sa.Time):
+        return lambda value: value.isoformat()
+    return None
+
+
 def record_created(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """The `CREATE` audit rows of rows inserted set-based (a bulk import), not through the
-    session: what the flush listener writes for ORM inserts. `rows` hold every inserted value,
-    keyed by attribute."""
+    session: what the flush listener writes for ORM inserts (the same values, made JSON-able
+    per column rather than per value: tens of thousands of rows). `rows` hold every inserted
+    value, keyed by attribute."""
     from app.services import bulk
 
     if not model.__audited__ or not rows:
         return
     columns = [
-        (p.key, p.columns[0].name)
+        (p.key, p.columns[0].name, _converter(p.columns[0]))
         for p in sa.inspect(model).column_attrs
         if p.key not in model.__audit_exclude__
     ]
     who = _who(current_context())
     entries = []
     for row in rows:
-        new = {name: _jsonable(row.get(key)) for key, name in columns}
+        new = {}
+        for key, name, convert in columns:
+            value = row.get(key)
+            new[name] = convert(value) if convert is not None and value is not None else value
         keys = (row.get("organization_id"), row.get("workspace_id"), row["id"])
         entries.append(_entry(model.__tablename__, keys, "CREATE", None, new, who))
     bulk.insert_rows(AUDIT_TABLE, entries)
