@@ -37,9 +37,13 @@ ZERO = Decimal("0")
 
 def lock_existing(actor: User, codes: Sequence[str]) -> dict[str, Product]:
     """The organization's live products with these codes, row-locked in id order."""
+    # The codes are rendered into the statement, so that PostgreSQL plans it for them: with
+    # bound parameters the driver prepares the same text after a few chunks, and the generic
+    # plan, made while the table was small, scans every product for each chunk.
+    listed = sa.bindparam("codes", list(codes), expanding=True, literal_execute=True)
     stmt = (
         scoped(Product, actor)
-        .where(Product.code.in_(list(codes)))
+        .where(Product.code.in_(listed))
         .order_by(Product.id)
         .with_for_update()
         .execution_options(populate_existing=True)
