@@ -178,7 +178,7 @@ def record(
     db.session.connection().execute(sa.insert(AUDIT_TABLE), [row])
 
 
-def _converter(column: sa.Column[Any]) -> Any:
+def _converter(column: Any) -> Any:
     """What `_jsonable` does to a non-null value of this column, decided once per column."""
     kind = column.type
     kind = getattr(kind, "impl", kind) if isinstance(kind, sa.types.TypeDecorator) else kind

@@ -40,7 +40,7 @@ def lock_existing(actor: User, codes: Sequence[str]) -> dict[str, Product]:
     # The codes are rendered into the statement, so that PostgreSQL plans it for them: with
     # bound parameters the driver prepares the same text after a few chunks, and the generic
     # plan, made while the table was small, scans every product for each chunk.
-    listed = sa.bindparam("codes", list(codes), expanding=True, literal_execute=True)
+    listed: Any = sa.bindparam("codes", list(codes), expanding=True, literal_execute=True)
     stmt = (
         scoped(Product, actor)
         .where(Product.code.in_(listed))
