@@ -24,7 +24,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from app.models import DataImport, DataImportFile, ImportRowError, OutboxMessage
+from app.models import AuditLog, DataImport, DataImportFile, ImportRowError, OutboxMessage
 from app.models.inventory import Product, StockMovement
 from app.services.inventory import import_apply, imports
 
@@ -45,7 +45,7 @@ SOFT_SME = (
 EXPECTED_ERRORS = [
     (4, "part_number", "bolt-10", "DUPLICATE_MERGED", "warning"),
     (5, "quantity", "12x", "INVALID_NUMBER", "error"),
-    (6, "quantity", "3", "QUANTITY_IGNORED", "warning"),
+    (6, "quantity", "3.000", "QUANTITY_IGNORED", "warning"),
     (7, "unit", "m", "UNIT_MISMATCH", "error"),
     (8, "unit", "ft", "UNIT_MISMATCH", "error"),
     (9, "part_number", None, "REQUIRED", "error"),
@@ -174,6 +174,32 @@ def test_soft_sme_file_merged_checked_and_applied(
         ("NUT-10", "import", "50.000"),
     ]
     assert levels_agree_with_movements(db, owner.organization_id)
+    # the set-based inserts are audited as the session listener audits ORM ones
+    audited = {
+        (row.entity_type, row.new_values.get("code") or row.new_values.get("quantity"))
+        for row in db.session.scalars(
+            sa.select(AuditLog).where(
+                AuditLog.organization_id == owner.organization_id, AuditLog.action == "CREATE"
+            )
+        )
+        if row.entity_type in ("products", "stock_movements")
+    }
+    assert audited == {
+        ("products", "EXIST-1"),
+        ("products", "BOLT-10"),
+        ("products", "NUT-10"),
+        ("products", "GREASE"),
+        ("stock_movements", "5.000"),
+        ("stock_movements", "125.000"),
+        ("stock_movements", "50.000"),
+        ("stock_movements", "7.000"),
+    }
+    bolt = db.session.scalars(
+        sa.select(AuditLog).where(
+            AuditLog.entity_type == "products", AuditLog.new_values["code"].as_string() == "BOLT-10"
+        )
+    ).one()
+    assert (bolt.new_values["cost"], bolt.new_values["stock_level"]) == ("0.30", "125.000")
     job = client.get(f"/api/v1/jobs/{created['job_id']}", headers=auth).get_json()
     assert (job["status"], job["progress"]) == ("finished", 100)
     assert job["result"] == {"import_id": created["id"], "status": "completed"}

@@ -153,7 +153,7 @@ def _number(column: str, raw: str, row: int, issues: list[Issue]) -> Decimal | N
     if value >= bound:
         issues.append(Issue(row, column, raw, "INVALID_NUMBER", f"{column} is too large."))
         return None
-    return value + ZERO  # "-0" is 0
+    return (value + ZERO).quantize(Decimal(1).scaleb(-places))  # "-0" is 0; "5" is 5.000
 
 
 def _text(column: str, raw: str, row: int, issues: list[Issue]) -> str | None:
