@@ -7,12 +7,12 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Flask, current_app, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.blueprints import discover_blueprints
-from app.blueprints.common import each_on_its_own_property
+from app.blueprints.common import each_on_its_own_property, upload_of
 from app.config import load_config
 from app.errors import envelope, register_error_handlers
 from app.extensions import api, db, jwt, migrate
@@ -99,13 +99,20 @@ def _install_sqlite_hooks() -> None:
 
 def _require_json_body() -> Any:
     """A body over MAX_CONTENT_LENGTH is a 413 even where the view never reads it (Flask only
-    checks when the body is read); a body that is not JSON is a 415, not a confusing 422."""
+    checks when the body is read); a body that is not JSON is a 415, not a confusing 422.
+    A file-upload view (`accepts_upload`) takes its own media types and body size instead."""
     if request.method not in JSON_METHODS or not request.content_length:
         return None
+    upload = upload_of(current_app.view_functions.get(request.endpoint or ""))
+    if upload is not None:
+        request.max_content_length = upload.max_bytes
     limit = request.max_content_length
     if limit is not None and request.content_length > limit:
         return envelope(413, "PAYLOAD_TOO_LARGE", f"The body is larger than {limit} bytes.")
-    if not request.is_json:
+    if upload is not None and request.mimetype not in upload.media_types:
+        wanted = " or ".join(upload.media_types)
+        return envelope(415, "UNSUPPORTED_MEDIA_TYPE", f"Send the file as {wanted}.")
+    if upload is None and not request.is_json:
         return envelope(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
     return None
 

@@ -8,9 +8,10 @@ import math
 import re
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from app.extensions import db
 from app.openapi import FACTS as OPENAPI_FACTS
 from app.openapi import view_facts
 
+F = TypeVar("F", bound=Callable[..., Any])
 MAX_PAGE_SIZE = 500
 # No body this API takes is nested this deep (a GeoJSON MultiPolygon in a feature collection
 # is about 9); the limit keeps the checks below, marshmallow and the database away from
@@ -249,6 +251,30 @@ class StrictParser(FlaskParser):
             if any("\x00" in text for text in (key, *values)):
                 raise ma.ValidationError({key: [NUL_MESSAGE]})
         return super().load_querystring(req, schema)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What a file-upload view takes instead of JSON: its media types and largest body."""
+
+    media_types: tuple[str, ...]
+    max_bytes: int
+
+
+def accepts_upload(*media_types: str, max_bytes: int) -> Callable[[F], F]:
+    """Mark a view that takes a file (`multipart/form-data`, `text/csv`...) rather than JSON:
+    the app's body check (`app._require_json_body`) then allows these media types, and bodies
+    up to `max_bytes` instead of MAX_CONTENT_LENGTH. Put it just below `@blp.route`."""
+
+    def mark(view: F) -> F:
+        view._fieldclock_upload = Upload(tuple(media_types), max_bytes)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def upload_of(view: Any) -> Upload | None:
+    return getattr(view, "_fieldclock_upload", None)
 
 
 class Blueprint(SmorestBlueprint):

@@ -14,7 +14,8 @@ jobs without import cycles):
 - `report_progress`: a running job's progress (0-100) in `job.meta`.
 
 The job modules: `app.jobs.outbox` (the relay), `app.jobs.overtime` (alerts and webhooks),
-`app.jobs.summaries`, `app.jobs.exports`, `app.jobs.maintenance`, and `app.jobs.periodic`
+`app.jobs.summaries`, `app.jobs.exports`, `app.jobs.imports` (inventory CSV imports, on
+the `exports` queue), `app.jobs.maintenance`, and `app.jobs.periodic`
 (periodic jobs as data, scheduled with RQ's own scheduler).
 """
 

@@ -23,7 +23,13 @@ from app.models.crm import (
     Lead,
     Ticket,
 )
-from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
+from app.models.data import (
+    DataImport,
+    DataImportFile,
+    ImportRowError,
+    ImportTemplate,
+    SystemSetting,
+)
 from app.models.finance import (
     Currency,
     FxRate,
@@ -115,6 +121,7 @@ __all__ = [
     "CustomerAddress",
     "CustomerContact",
     "DataImport",
+    "DataImportFile",
     "Deal",
     "DealActivity",
     "DealProduct",

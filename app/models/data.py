@@ -53,6 +53,21 @@ class DataImport(TenantRow, Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class DataImportFile(Base):
+    """The uploaded bytes of an import, kept apart from `data_imports` so that they never
+    reach its answers or the audit log; written with the import's row, removed when its job
+    finishes (the API and the workers may run on different machines: the database is the one
+    place both reach)."""
+
+    __tablename__ = "data_import_files"
+    __audited__ = False  # plumbing: the import's row and what it changes are audited
+
+    import_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("data_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
 class ImportRowError(TenantRow, Base):
     """A problem with one row (or, with no row, the whole file) of an import: append-only.
     `row_number` counts the header as row 1."""

@@ -2,6 +2,8 @@
 SQLite alike (both dialects spell it the same way, SQLAlchemy just has one `insert` per dialect).
 
 - `insert_ignore`: insert the rows that do not collide; the ids of those inserted.
+- `insert_rows`: insert plain rows as they are (every value given): binary `COPY` on
+  PostgreSQL, an executemany INSERT on SQLite (a bulk import's new rows and their audit rows).
 - `replace_scope`: make a scope of a table hold exactly the given rows: insert the new ones,
   update the changed ones (an unchanged row is not written at all), delete the rest. On
   PostgreSQL the rows go through a temporary table filled with binary `COPY` (tens of
@@ -29,6 +31,7 @@ COPY_TYPES = {
     "BIGINT": "int8",
     "BOOLEAN": "bool",
     "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "JSONB": "jsonb",
 }
 
 
@@ -55,6 +58,26 @@ def insert_ignore(
         )
         inserted.extend(db.session.execute(stmt).scalars())
     return inserted
+
+
+def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts keyed by column name, all with the same keys, datetimes UTC-aware,
+    JSON values already JSON-able) as they are: no default is applied and nothing returned."""
+    if not rows:
+        return
+    if _dialect() != "postgresql":
+        db.session.execute(sa.insert(table), list(rows))
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    cursor = db.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([_copy_type(table.c[name]) for name in names])
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+    finally:
+        cursor.close()
 
 
 def replace_scope(

@@ -77,6 +77,7 @@ TOPICS: dict[str, Topic] = {
         Topic("summaries.refresh", "app.jobs.summaries.refresh_summaries", jobs.DEFAULT, True),
         Topic("summaries.recompute", "app.jobs.summaries.recompute_week", jobs.DEFAULT, False),
         Topic("payroll.export", "app.jobs.exports.run_export", jobs.EXPORTS, coalesced=False),
+        Topic("inventory.import", "app.jobs.imports.run_import", jobs.EXPORTS, coalesced=False),
     )
 }
 

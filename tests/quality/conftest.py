@@ -240,6 +240,10 @@ def _resource_row(tenant: Tenant, table: str) -> uuid.UUID:
     return make_resource_row(tenant, table)
 
 
+# `/data-imports/<import_id>/errors`: an import's own route beside the generic ones.
+ROW_FACTORIES["import_id"] = functools.partial(_resource_row, table="data_imports")
+
+
 def factory_key(endpoint: str, variable: str, rule: str = "") -> str | None:
     """The registry key that fills `variable` on `endpoint`, or None when none is registered.
     An action under a generic resource's item (`/bills-of-materials/<uuid:item_id>/cost`)
@@ -447,6 +451,8 @@ class OpenAPI:
         if "requestBody" not in operation:
             return None
         content = self.resolve(operation["requestBody"])["content"]
+        if "application/json" not in content:
+            return None  # a file upload (multipart/form-data, text/csv): no JSON body to vary
         return self.resolve(content["application/json"]["schema"])
 
     def properties(self, schema: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from app.blueprints.common import Blueprint
+import marshmallow as ma
+
+from app.blueprints.common import Blueprint, Timestamp
 from app.blueprints.resource import APPEND_ONLY, READ_ONLY, Resource, register
 from app.models.data import DataImport, ImportRowError, ImportTemplate, SystemSetting
 from app.services.data.settings import SystemSettingService
 
 blp = Blueprint("data", __name__, url_prefix="/api/v1", description="Data management.")
 
-# Imports are made by `POST /inventory/imports` and written by their job (ERP II).
+# Imports are made by `POST /inventory/imports` and written by their job (ERP II). ERP_API.md
+# names their timestamps `created` and `updated`: both spellings are served.
+IMPORT_TIMESTAMPS: dict[str, ma.fields.Field] = {
+    "created": Timestamp(dump_only=True, attribute="created_at"),
+    "updated": Timestamp(dump_only=True, attribute="updated_at"),
+}
 register(
     blp,
     Resource(
@@ -19,6 +26,7 @@ register(
         date_field="created_at",
         search=("file_name", "sha256"),
         default_sort=("-created_at",),
+        fields=IMPORT_TIMESTAMPS,
     ),
 )
 register(

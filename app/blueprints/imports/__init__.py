@@ -1,0 +1,1 @@
+"""Inventory CSV imports: the upload, the template, and an import's errors."""
