@@ -10,6 +10,7 @@ committed for real (the browser's requests must see it) and every table is empti
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,12 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Each scenario's picture goes to the run's own folder, so a test run leaves the checkout as it
+# was; `FIELDCLOCK_SCREENSHOTS=docs/screenshots make test` refreshes the README's pictures.
+SCREENSHOTS = Path(
+    os.environ.get("FIELDCLOCK_SCREENSHOTS")
+    or Path(os.environ.get("FIELDCLOCK_INSTANCE_DIR", tempfile.gettempdir())) / "screenshots"
+)
 PHONE = {"width": 360, "height": 760}
 
 
@@ -78,7 +84,7 @@ def served(_app: Flask, empty_tables: Callable[[Flask], None]) -> Iterator[str]:
 
 
 def shot(page: Any, name: str) -> None:
-    """Save the page as docs/screenshots/<name>.png, atomically (CI runs both backends' suites
+    """Save the page as SCREENSHOTS/<name>.png, atomically (CI runs both backends' suites
     side by side, and both take the same pictures)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
