@@ -174,6 +174,24 @@ def report_progress(percent: int, **extra: Any) -> None:
     current.save_meta()
 
 
+def run_or_mark_failed(
+    run: Callable[..., str], mark_failed: Callable[[Any, str], Any], key: Any
+) -> str:
+    """A document job's work (`run(key, progress=...)`): on the last attempt an error is
+    written on the document (`mark_failed`) before RQ records the failure, so that the
+    document never stays `running` for ever; earlier attempts are retried as they are."""
+    from app.extensions import db
+
+    try:
+        return run(key, progress=report_progress)
+    except Exception as exc:
+        db.session.rollback()
+        current = get_current_job()
+        if current is None or not current.retries_left:
+            mark_failed(key, f"{type(exc).__name__}: {exc}")
+        raise
+
+
 _worker_app: Flask | None = None
 
 

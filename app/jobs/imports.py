@@ -10,23 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from rq import get_current_job
-
-from app.extensions import db
-from app.jobs import job, report_progress
+from app.jobs import job, run_or_mark_failed
 from app.services.inventory import imports
 
 
 @job
 def run_import(import_id: str) -> dict[str, Any]:
     """Import the uploaded file: its parts, quantities and every row's outcome."""
-    key = uuid.UUID(import_id)
-    try:
-        status = imports.run(key, progress=report_progress)
-    except Exception as exc:
-        db.session.rollback()
-        current = get_current_job()
-        if current is None or not current.retries_left:
-            imports.mark_failed(key, f"{type(exc).__name__}: {exc}")
-        raise
+    status = run_or_mark_failed(imports.run, imports.mark_failed, uuid.UUID(import_id))
     return {"import_id": import_id, "status": status}
