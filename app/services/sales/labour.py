@@ -108,7 +108,7 @@ def rewrite(order_id: uuid.UUID) -> None:
     seconds_at: dict[Decimal, int] = defaultdict(int)
     for own_rate, seconds in billed:
         seconds_at[own_rate if own_rate and own_rate > 0 else fallback] += int(seconds or 0)
-    labour = [(rate, _hours(s)) for rate, s in sorted(seconds_at.items()) if _hours(s) > 0]
+    labour = [(rate, hours) for rate, s in sorted(seconds_at.items()) if (hours := _hours(s)) > 0]
     for line in [line for line in order.lines if line.kind != "item"]:
         order.lines.remove(line)
         db.session.delete(line)
